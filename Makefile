@@ -1,0 +1,44 @@
+# CNN Study Questions: `make serve`, `make test`, `make build`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup serve build test lint lock clean
+
+setup: $(READY)
+
+# Everything the site and the tests need, pinned: Python packages (requirements.lock),
+# KaTeX (package-lock.json) and a headless Chromium.
+$(READY): pyproject.toml requirements.lock package.json package-lock.json tools/install-browser.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[docs,test]"
+	npm ci --no-audit --no-fund --loglevel=error
+	tools/install-browser.sh $(BIN)/python
+	touch $@
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check snippets tests hooks conftest.py
+	$(BIN)/ruff format --check snippets tests hooks conftest.py
+
+# Re-pin after changing a range in pyproject.toml or package.json.
+lock: setup
+	( echo "# Exact versions for every Python package the project installs (used as pip constraints by the Makefile)."; \
+	  echo "# Regenerate: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^cnn-study-questions' | sed -E 's/^(torch==[0-9.]+)\+cpu$$/\1/' ) > requirements.lock
+	npm install --package-lock-only --no-audit --no-fund
+
+clean:
+	rm -rf site .pytest_cache

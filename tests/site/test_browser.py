@@ -1,0 +1,71 @@
+"""Every page of both languages, loaded in headless Chromium from the built site."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.site.conftest import page_urls, twin_url
+
+pytestmark = pytest.mark.browser
+
+ALL_PAGES = page_urls("zh") + page_urls("en")
+
+# (language prefix, what a reader types, the page that must come first)
+SEARCHES = [
+    ("", "残差", ""),
+    ("", "损失函数", ""),
+    ("", "空洞卷积", ""),
+    ("", "术语表", "glossary/"),
+    ("en/", "residual", "en/"),
+    ("en/", "glossary", "en/glossary/"),
+]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("url", ALL_PAGES)
+def test_page_loads_cleanly_and_offline(page, site_url, url):
+    errors, outside = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(site_url) else outside.append(r.url))
+    page.goto(site_url + url, wait_until="networkidle")
+    assert errors == [], f"console errors on /{url}"
+    assert outside == [], f"/{url} requested something outside the site"
+    text = page.inner_text("article")
+    assert "\\(" not in text and "\\[" not in text, f"raw TeX left on /{url}"
+    assert page.locator(".arithmatex").count() == page.locator(".arithmatex .katex").count()
+
+
+@pytest.mark.parametrize("url", ALL_PAGES)
+def test_language_switcher_points_to_the_twin(page, site_url, url):
+    page.goto(site_url + url)
+    other = "zh" if url.startswith("en/") else "en"
+    link = page.locator(f"a.md-select__link[hreflang={other}]")
+    href = link.evaluate("a => a.href")
+    assert href == site_url + twin_url(url)
+    page.goto(href)
+    assert page.evaluate("document.documentElement.lang") == other
+
+
+@pytest.mark.parametrize(("prefix", "query", "expected"), SEARCHES)
+def test_search_finds_the_page(page, site_url, prefix, query, expected):
+    page.goto(site_url + prefix)
+    page.locator("input.md-search__input").fill(query)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for()
+    location = first.evaluate("a => a.origin + a.pathname")
+    assert location == site_url + expected, f"searching {query!r} on /{prefix}"
+
+
+def test_math_is_typeset_with_fractions_and_sums(page, site_url):
+    page.goto(site_url)
+    page.locator(".katex").first.wait_for()
+    assert page.locator(".katex .mord").count() > 0
