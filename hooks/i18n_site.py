@@ -9,7 +9,10 @@ languages into that one file. English searches then returned Chinese pages mixed
    (restoring the default language's index at the root);
 2. points the theme's JavaScript ``base`` on those pages at ``<lang>/`` so that their search
    loads their own index and their results link inside their own language;
-3. drops the ``<link rel="alternate">`` tags from ``<head>``: Material's JavaScript fetches
+3. sets mkdocstrings' locale to the language being built, so the API reference says
+   "参数" on Chinese pages and "Parameters" on English ones (mkdocstrings reads the theme's
+   language before mkdocs-static-i18n has switched it);
+4. drops the ``<link rel="alternate">`` tags from ``<head>``: Material's JavaScript fetches
    ``sitemap.xml`` next to every such link, which is a 404 for every page but the home
    pages. The language selector in the header keeps its per-page links, so switching still
    lands on the twin page, and ``sitemap.xml`` still lists each page's language twins.
@@ -42,6 +45,14 @@ def _language(config: MkDocsConfig) -> tuple[str, bool]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _i18n(config).reconfigure_search_index = lambda config: None
     return config
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen this build's language
+def on_files(files, config: MkDocsConfig):
+    mkdocstrings = config.plugins.get("mkdocstrings")
+    if mkdocstrings is not None:
+        mkdocstrings.handlers._locale = _language(config)[0]
+    return files
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -67,3 +67,11 @@ def test_each_language_has_its_own_search_index(built_site, index, language):
     assert {location.split("#")[0] for location in locations} == expected
     has_chinese = [bool(re.search(r"[\u4e00-\u9fff]", doc["title"])) for doc in data["docs"]]
     assert any(has_chinese) if language == "zh" else not any(has_chinese)
+
+
+@pytest.mark.parametrize(
+    ("url", "label"), [("reference/", "参数"), ("en/reference/", "Parameters")]
+)
+def test_api_reference_labels_follow_the_page_language(built_site, url, label):
+    html = (built_site / url / "index.html").read_text(encoding="utf-8")
+    assert f'doc-section-title">{label}' in html
