@@ -30,8 +30,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check snippets tests hooks conftest.py
-	$(BIN)/ruff format --check snippets tests hooks conftest.py
+	$(BIN)/ruff check snippets tests hooks tools conftest.py
+	$(BIN)/ruff format --check snippets tests hooks tools conftest.py
 
 # Re-pin after changing a range in pyproject.toml or package.json.
 lock: setup

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# Install the headless browser the tests drive. Debian's chromium where apt is available
-# (as on CI); elsewhere Playwright's own Chromium download (a laptop, a hosted runner).
+# Install the headless browser the tests drive: Debian's chromium where this is Debian with
+# apt and root (as on CI); elsewhere (a laptop, a hosted Ubuntu runner whose chromium is a
+# snap) Playwright's own Chromium download.
+#   usage: tools/install-browser.sh [PYTHON]
 set -euo pipefail
+python="${1:-.venv/bin/python}"
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
-if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+if grep -qx 'ID=debian' /etc/os-release 2>/dev/null && command -v apt-get >/dev/null; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   exit 0
 fi
-if command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  sudo apt-get update -qq
-  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
-  exit 0
-fi
-echo "install-browser: no Debian chromium here; using Playwright's own Chromium" >&2
-"${1:-.venv/bin/python}" -m playwright install --with-deps chromium 2>/dev/null \
-  || "${1:-.venv/bin/python}" -m playwright install chromium
+echo "install-browser: no Debian chromium here; installing Playwright's Chromium" >&2
+"$python" -m playwright install --with-deps chromium || "$python" -m playwright install chromium

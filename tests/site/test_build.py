@@ -75,3 +75,11 @@ def test_each_language_has_its_own_search_index(built_site, index, language):
 def test_api_reference_labels_follow_the_page_language(built_site, url, label):
     html = (built_site / url / "index.html").read_text(encoding="utf-8")
     assert f'doc-section-title">{label}' in html
+
+
+@pytest.mark.parametrize("url", ZH_PAGES)
+def test_theme_labels_follow_the_page_language(built_site, url):
+    zh = (built_site / url / "index.html").read_text(encoding="utf-8")
+    en = (built_site / twin_url(url) / "index.html").read_text(encoding="utf-8")
+    assert 'placeholder="搜索"' in zh and 'aria-label="目录"' in zh
+    assert 'placeholder="Search"' in en and 'aria-label="Table of contents"' in en
