@@ -60,9 +60,9 @@ THEMES = (LIGHT, DARK)
 Draw = Callable[[Theme], Figure]
 
 
-def new_figure(theme: Theme, width: float = 6.4, height: float = 4.0) -> Figure:
-    """A figure whose text, axes and ticks use ``theme``'s colours."""
-    style = {
+def style(theme: Theme) -> dict[str, object]:
+    """matplotlib settings that make text, axes, ticks and lines follow ``theme``."""
+    return {
         "text.color": theme.foreground,
         "axes.labelcolor": theme.foreground,
         "axes.edgecolor": theme.muted,
@@ -71,9 +71,16 @@ def new_figure(theme: Theme, width: float = 6.4, height: float = 4.0) -> Figure:
         "grid.color": theme.grid,
         "axes.prop_cycle": matplotlib.cycler(color=list(theme.colors)),
         "legend.frameon": False,
+        "axes.facecolor": "none",
+        "figure.facecolor": "none",
         "font.size": 11,
+        "svg.fonttype": "path",
     }
-    with plt.rc_context(style):
+
+
+def new_figure(theme: Theme, width: float = 6.4, height: float = 4.0) -> Figure:
+    """A figure with a transparent background; ``save`` draws it under ``style(theme)``."""
+    with plt.rc_context(style(theme)):
         figure = plt.figure(figsize=(width, height))
     figure.patch.set_alpha(0.0)
     return figure
@@ -100,7 +107,7 @@ def save(name: str, draw: Draw, directory: Path = FIGURES_DIR) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for theme in THEMES:
-        with plt.rc_context({"svg.hashsalt": name, "svg.fonttype": "path"}):
+        with plt.rc_context({**style(theme), "svg.hashsalt": name}):
             figure = draw(theme)
             path = directory / f"{name}-{theme.name}.svg"
             figure.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
