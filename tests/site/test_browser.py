@@ -12,11 +12,20 @@ ALL_PAGES = page_urls("zh") + page_urls("en")
 
 # (language prefix, what a reader types, the page that must come first)
 SEARCHES = [
-    ("", "残差", ""),
-    ("", "损失函数", ""),
-    ("", "空洞卷积", ""),
+    ("", "损失函数", "losses/"),
+    ("", "交叉熵", "losses/"),
+    ("", "空洞卷积", "dilated-convolution/"),
+    ("", "网格效应", "dilated-convolution/"),
+    ("", "捷径连接", "residual-networks/"),
+    ("", "残差", "residual-networks/"),
+    ("", "残差网络", "residual-networks/"),
     ("", "术语表", "glossary/"),
-    ("en/", "residual", "en/"),
+    ("en/", "cross entropy", "en/losses/"),
+    ("en/", "BCEWithLogitsLoss", "en/losses/"),
+    ("en/", "dilated convolution", "en/dilated-convolution/"),
+    ("en/", "gridding effect", "en/dilated-convolution/"),
+    ("en/", "residual", "en/residual-networks/"),
+    ("en/", "degradation", "en/residual-networks/"),
     ("en/", "glossary", "en/glossary/"),
 ]
 

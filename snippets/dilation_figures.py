@@ -1,0 +1,132 @@
+"""Figures for the dilated-convolution chapter (drawn from the functions in ``dilation``)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from snippets.dilation import coverage, effective_kernel_size, receptive_field
+from snippets.plotting import Theme, new_figure
+
+CANVAS = 7  # cells shown around each kernel in the kernel figure
+
+
+def _grid(ax, n: int, theme: Theme, width: float = 0.8) -> None:
+    for t in range(n + 1):
+        ax.plot([t, t], [0, n], color=theme.grid, linewidth=width)
+        ax.plot([0, n], [t, t], color=theme.grid, linewidth=width)
+    ax.set_xlim(-0.05, n + 0.05)
+    ax.set_ylim(n + 0.05, -0.05)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def draw_kernels(theme: Theme):
+    """A 3x3 kernel at d = 1, 2, 3 on a 7x7 input patch: weights shaded, holes blank."""
+    from matplotlib.patches import Rectangle
+
+    figure = new_figure(theme, 7.5, 2.9)
+    for index, d in enumerate((1, 2, 3)):
+        ax = figure.add_subplot(1, 3, index + 1)
+        _grid(ax, CANVAS, theme)
+        start = (CANVAS - effective_kernel_size(3, d)) // 2
+        span = effective_kernel_size(3, d)
+        ax.add_patch(
+            Rectangle(
+                (start, start),
+                span,
+                span,
+                fill=False,
+                edgecolor=theme.muted,
+                linewidth=1.2,
+                linestyle="--",
+            )
+        )
+        for row in range(3):
+            for col in range(3):
+                x, y = start + col * d, start + row * d
+                ax.add_patch(Rectangle((x, y), 1, 1, color=theme.colors[0], alpha=0.85))
+        ax.set_title(f"$d={d}$", color=theme.foreground)
+    figure.subplots_adjust(wspace=0.15)
+    return figure
+
+
+def draw_coverage(rates: tuple[int, ...], theme: Theme):
+    """Coverage map of a stride-1 3x3 stack: shade = paths to the centre output, blank = 0."""
+    import numpy as np
+    from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.patches import Rectangle
+
+    cov = coverage(list(rates), 3)
+    counts = np.array(cov.counts, dtype=float)
+    n = counts.shape[0]
+    size = max(receptive_field(list(r)) for r in COVERAGE_RATES)
+    pad = (size - n) // 2
+    canvas = np.zeros((size, size))
+    canvas[pad : pad + n, pad : pad + n] = counts
+    shown = np.ma.masked_equal(canvas, 0.0)
+    cmap = LinearSegmentedColormap.from_list("cov", [theme.colors[0] + "66", theme.colors[0]])
+    figure = new_figure(theme, 3.4, 3.6)
+    ax = figure.add_subplot()
+    ax.imshow(shown, cmap=cmap, interpolation="nearest", extent=(0, size, size, 0))
+    _grid(ax, size, theme, 0.4)
+    ax.add_patch(Rectangle((pad, pad), n, n, fill=False, edgecolor=theme.colors[1], lw=1.5))
+    centre = size / 2
+    ax.plot([centre], [centre], marker="+", color=theme.colors[1], markersize=8)
+    rate_text = ", ".join(map(str, rates))
+    ax.set_title(f"$[{rate_text}]$   {cov.used}/{cov.span}", color=theme.foreground)
+    return figure
+
+
+def draw_growth(theme: Theme):
+    """Receptive field vs. number of 3x3 layers: rate 1 everywhere vs. rates 1, 2, 4, 8, ..."""
+    figure = new_figure(theme, 5.6, 3.4)
+    ax = figure.add_subplot()
+    ax.set_facecolor("none")
+    layers = list(range(1, 7))
+    plain = [receptive_field([1] * n) for n in layers]
+    doubling = [receptive_field([2**j for j in range(n)]) for n in layers]
+    ax.plot(layers, plain, marker="o", color=theme.colors[0], label="$d=1$")
+    ax.plot(layers, doubling, marker="s", color=theme.colors[1], label="$d=2^{l-1}$")
+    for x, y in zip(layers, doubling, strict=True):
+        if x > 1:
+            ax.annotate(
+                str(y),
+                (x, y),
+                textcoords="offset points",
+                xytext=(-14, 4),
+                fontsize=9,
+                color=theme.colors[1],
+            )
+    for x, y in zip(layers, plain, strict=True):
+        ax.annotate(
+            str(y),
+            (x, y),
+            textcoords="offset points",
+            xytext=(-3, -14),
+            fontsize=9,
+            color=theme.colors[0],
+        )
+    ax.set_xlabel("$l$", color=theme.foreground)
+    ax.set_ylabel("$r$", color=theme.foreground)
+    ax.set_xticks(layers)
+    ax.set_ylim(-12, 140)
+    ax.tick_params(colors=theme.foreground)
+    for spine in ax.spines.values():
+        spine.set_color(theme.muted)
+    ax.grid(True, linewidth=0.6, color=theme.grid)
+    legend = ax.legend(frameon=False, loc="upper left")
+    for text in legend.get_texts():
+        text.set_color(theme.foreground)
+    return figure
+
+
+COVERAGE_RATES = ((2, 2, 2), (1, 2, 5), (1, 2, 4), (2, 4, 6))
+
+FIGURES = {
+    "dilation-kernels": draw_kernels,
+    "dilation-growth": draw_growth,
+    **{
+        "dilation-coverage-" + "-".join(map(str, rates)): partial(draw_coverage, rates)
+        for rates in COVERAGE_RATES
+    },
+}

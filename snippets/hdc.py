@@ -1,0 +1,152 @@
+"""Hybrid dilated convolution (HDC, Wang et al. 2018): the M_i rule next to measured coverage."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from snippets.dilation import _check_int, _check_int_list, coverage
+
+
+# --8<-- [start:m_values]
+def hdc_m_values(dilations: Sequence[int]) -> list[int]:
+    """``[M_2, ..., M_n]`` of Wang et al. (2018, Sec. 3.2) for rates ``[r_1, ..., r_n]``.
+
+    ``M_n = r_n`` and ``M_i = max(M_(i+1) - 2 r_i, M_(i+1) - 2 (M_(i+1) - r_i), r_i)``.
+    ``r_1`` does not enter any ``M_i`` with ``i >= 2``.
+
+    ```python
+    from snippets.hdc import hdc_m_values
+
+    print(hdc_m_values([1, 2, 5]), hdc_m_values([1, 2, 9]))
+    #> [2, 5] [5, 9]
+    ```
+
+    Args:
+        dilations: rates ``r_1, ..., r_n`` of ``n >= 2`` stacked layers, each ``>= 1``.
+
+    Returns:
+        The list ``[M_2, M_3, ..., M_n]``.
+
+    Raises:
+        TypeError: if a rate is not an integer.
+        ValueError: if a rate is smaller than 1 or there are fewer than 2 rates.
+    """
+    rates = _check_int_list("dilations", dilations, 1)
+    if len(rates) < 2:
+        raise ValueError(f"dilations must hold at least 2 rates, got {len(rates)}")
+    m = rates[-1]
+    values = [m]
+    for r in reversed(rates[1:-1]):
+        m = max(m - 2 * r, m - 2 * (m - r), r)
+        values.append(m)
+    return values[::-1]
+
+
+# --8<-- [end:m_values]
+
+
+# --8<-- [start:check]
+def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
+    """Split rates into maximal non-decreasing runs ("rising edges" of a sawtooth).
+
+    ```python
+    from snippets.hdc import rising_groups
+
+    print(rising_groups([1, 2, 5, 1, 2, 5]))
+    #> [[1, 2, 5], [1, 2, 5]]
+    ```
+
+    Args:
+        dilations: rates, each ``>= 1``.
+
+    Returns:
+        The runs, in order; concatenated they give ``dilations`` back.
+
+    Raises:
+        TypeError: if a rate is not an integer.
+        ValueError: if a rate is smaller than 1 or the list is empty.
+    """
+    rates = _check_int_list("dilations", dilations, 1)
+    groups = [[rates[0]]]
+    for r in rates[1:]:
+        if r >= groups[-1][-1]:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return groups
+
+
+def _group_ok(group: list[int], k: int) -> bool:
+    if group[0] != 1:
+        return False
+    return len(group) == 1 or hdc_m_values(group)[0] <= k
+
+
+@dataclass(frozen=True)
+class HDCReport:
+    """The HDC rules for one rate list, next to what its coverage actually is.
+
+    Attributes:
+        dilations: the rates, first layer first.
+        m_values: ``[M_2, ..., M_n]``.
+        rule_ok: the design goal ``M_2 <= K`` applied to the whole list.
+        groups_ok: every rising group (maximal non-decreasing run) starts at rate 1 and meets
+            ``M_2 <= K`` on its own (a one-layer group must have rate 1).
+        gcd: greatest common divisor of all rates.
+        used: input pixels that reach the centre output.
+        span: pixels in the receptive field square.
+        full: ``used == span`` (no holes).
+    """
+
+    dilations: tuple[int, ...]
+    m_values: tuple[int, ...]
+    rule_ok: bool
+    groups_ok: bool
+    gcd: int
+    used: int
+    span: int
+
+    @property
+    def full(self) -> bool:
+        return self.used == self.span
+
+
+def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
+    """Apply the HDC rules to a rate list and measure its coverage by brute force.
+
+    ```python
+    from snippets.hdc import hdc_check
+
+    report = hdc_check([2, 4, 6])
+    print(report.m_values, report.rule_ok, report.gcd, f"{report.used}/{report.span}")
+    #> (4, 6) False 2 169/625
+    ```
+
+    Args:
+        dilations: rates of ``n >= 2`` stacked stride-1 layers, each ``>= 1``.
+        kernel_size: the ``K`` in ``M_2 <= K``; the rule was derived for ``K = 3``.
+
+    Returns:
+        An :class:`HDCReport`.
+
+    Raises:
+        TypeError: if a rate or the kernel size is not an integer.
+        ValueError: if a value is smaller than 1 or there are fewer than 2 rates.
+    """
+    m_values = hdc_m_values(dilations)
+    k = _check_int("kernel_size", kernel_size, 1)
+    cov = coverage(dilations, k)
+    return HDCReport(
+        dilations=tuple(dilations),
+        m_values=tuple(m_values),
+        rule_ok=m_values[0] <= k,
+        groups_ok=all(_group_ok(g, k) for g in rising_groups(dilations)),
+        gcd=math.gcd(*dilations),
+        used=cov.used,
+        span=cov.span,
+    )
+
+
+# --8<-- [end:check]

@@ -1,0 +1,109 @@
+"""Figures of the loss-functions chapter (drawn with matplotlib, imported lazily)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import torch
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from snippets.plotting import Theme
+
+
+# --8<-- [start:logit_gradients]
+def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """|dL/dz| of one sigmoid output $a = \\sigma(z)$ under MSE and under cross-entropy.
+
+    MSE is ``torch.nn.MSELoss`` on $a$ (so $L = (a - y)^2$); cross-entropy is
+    ``torch.nn.BCEWithLogitsLoss`` on $z$. Both gradients come from autograd.
+
+    ```python
+    import torch
+    from snippets.losses_figures import logit_gradients
+
+    mse_grad, ce_grad = logit_gradients(torch.tensor([-6.0, 0.0]), target=1.0)
+    print([round(g, 4) for g in mse_grad.tolist()], [round(g, 4) for g in ce_grad.tolist()])
+    #> [0.0049, 0.25] [0.9975, 0.5]
+    ```
+
+    Args:
+        z: logits, a 1-D floating-point tensor.
+        target: the label $y$, 0.0 or 1.0.
+
+    Raises:
+        TypeError: if ``z`` is not a floating-point tensor.
+        ValueError: if ``z`` is not 1-D or ``target`` is not 0.0 or 1.0.
+    """
+    if not isinstance(z, torch.Tensor) or not z.is_floating_point():
+        raise TypeError(f"z must be a floating-point torch.Tensor, got {type(z).__name__}")
+    if z.dim() != 1:
+        raise ValueError(f"z must be 1-D, got shape {tuple(z.shape)}")
+    if target not in (0.0, 1.0):
+        raise ValueError(f"target must be 0.0 or 1.0, got {target!r}")
+    y = torch.full_like(z, float(target))
+    # --8<-- [start:logit_gradients_core]
+    grads = []
+    for loss_of in (
+        lambda z_: torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z_), y),
+        lambda z_: torch.nn.BCEWithLogitsLoss(reduction="sum")(z_, y),
+    ):
+        z_ = z.detach().clone().requires_grad_(True)
+        loss_of(z_).backward()
+        grads.append(z_.grad.abs())
+    # --8<-- [end:logit_gradients_core]
+    return grads[0], grads[1]
+
+
+# --8<-- [end:logit_gradients]
+
+
+def draw_gradient(theme: Theme) -> Figure:
+    """|dL/dz| against z for target y = 1: MSE vanishes where CE stays near 1."""
+    from snippets.plotting import new_figure
+
+    z = torch.linspace(-8.0, 8.0, 321, dtype=torch.float64)
+    mse_grad, ce_grad = logit_gradients(z, target=1.0)
+    figure = new_figure(theme, 6.4, 3.6)
+    axes = figure.add_subplot()
+    axes.set_facecolor("none")
+    axes.plot(z.numpy(), ce_grad.numpy(), color=theme.colors[0], lw=2.2, label="CE")
+    axes.plot(z.numpy(), mse_grad.numpy(), color=theme.colors[1], lw=2.2, label="MSE")
+    point = torch.tensor([-6.0], dtype=torch.float64)
+    mse_point, ce_point = logit_gradients(point, target=1.0)
+    axes.plot([-6.0], ce_point.numpy(), "o", color=theme.colors[0])
+    axes.plot([-6.0], mse_point.numpy(), "o", color=theme.colors[1])
+    axes.annotate(
+        f"{ce_point.item():.4f}",
+        (-6.0, ce_point.item()),
+        (6, -16),
+        textcoords="offset points",
+        color=theme.colors[0],
+    )
+    axes.annotate(
+        f"{mse_point.item():.4f}",
+        (-6.0, mse_point.item()),
+        (6, 8),
+        textcoords="offset points",
+        color=theme.colors[1],
+    )
+    axes.set_xlabel("$z$  ($y = 1$)")
+    axes.set_ylabel(r"$|\partial L / \partial z|$")
+    axes.set_xlim(-8, 8)
+    axes.set_ylim(0, 1.05)
+    axes.grid(True, lw=0.6, color=theme.grid)
+    axes.tick_params(colors=theme.foreground)
+    axes.xaxis.label.set_color(theme.foreground)
+    axes.yaxis.label.set_color(theme.foreground)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("bottom", "left"):
+        axes.spines[side].set_color(theme.muted)
+    legend = axes.legend(loc="upper right", frameon=False)
+    for text in legend.get_texts():
+        text.set_color(theme.foreground)
+    return figure
+
+
+FIGURES = {"losses-gradient": draw_gradient}

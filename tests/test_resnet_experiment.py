@@ -1,0 +1,115 @@
+import math
+
+import pytest
+import torch
+
+from snippets.resnet import StageNet
+from snippets.resnet_experiment import (
+    DATA_FILE,
+    Config,
+    gradient_norms,
+    load_digits_tensors,
+    load_results,
+    run,
+    summary,
+    train,
+)
+
+# Small enough for the test suite (a few seconds), deep enough to show the same ordering.
+REDUCED = Config(depths=(8, 20), seeds=(0,), widths=(4, 8, 8), steps=60, workers=1)
+
+
+@pytest.fixture(scope="module")
+def reduced_results():
+    torch.set_num_threads(1)
+    return run(REDUCED)
+
+
+def test_reduced_run_reproduces_the_ordering(reduced_results):
+    final = {key: stats["mean"] for key, stats in summary(reduced_results).items()}
+    assert final[("plain", 20)] > final[("plain", 8)]  # degradation
+    assert final[("residual", 20)] < final[("plain", 20)]  # the shortcut fixes it
+
+
+def test_reduced_run_records_everything(reduced_results):
+    assert len(reduced_results["runs"]) == 4
+    for entry in reduced_results["runs"]:
+        assert len(entry["losses"]) == REDUCED.steps
+        assert len(entry["grad_norms"]) == entry["depth"]
+        assert all(math.isfinite(v) for v in entry["losses"])
+        assert 0.0 <= entry["test_accuracy"] <= 1.0
+
+
+def test_committed_results_match_the_default_config_and_show_the_ordering():
+    results = load_results(DATA_FILE)
+    config = Config()
+    assert results["config"]["depths"] == list(config.depths)
+    assert results["config"]["seeds"] == list(config.seeds)
+    assert results["config"]["steps"] == config.steps
+    assert len(results["runs"]) == 2 * len(config.depths) * len(config.seeds)
+    final = {key: stats["mean"] for key, stats in summary(results).items()}
+    shallow, deep = min(config.depths), max(config.depths)
+    assert final[("plain", deep)] > final[("plain", shallow)]
+    assert final[("residual", deep)] < final[("plain", deep)]
+    assert results["seconds"] < 120
+
+
+def test_training_is_deterministic_for_a_seed():
+    x, y = torch.randn(40, 1, 8, 8), torch.randint(0, 10, (40,))
+    config = Config(steps=3, batch_size=16)
+    curves = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        curves.append(train(StageNet(8, widths=(2, 2, 2)), x, y, config, seed=0))
+    assert curves[0] == curves[1]
+
+
+def test_gradient_norms_leave_no_gradient_behind():
+    model = StageNet(8, widths=(2, 2, 2))
+    norms = gradient_norms(model, torch.randn(8, 1, 8, 8), torch.randint(0, 10, (8,)))
+    assert len(norms) == 8 and all(v > 0 for v in norms)
+    assert all(p.grad is None or not p.grad.any() for p in model.parameters())
+
+
+def test_digits_split_is_fixed():
+    x_train, y_train, x_test, _ = load_digits_tensors()
+    assert x_train.shape == (1437, 1, 8, 8) and x_test.shape == (360, 1, 8, 8)
+    assert x_train.min() >= 0.0 and x_train.max() <= 1.0
+    assert torch.bincount(y_train).min() > 130
+
+
+@pytest.mark.parametrize(
+    ("config", "error", "match"),
+    [
+        (Config(depths=(10,)), ValueError, r"depths must be 6n \+ 2"),
+        (Config(depths=()), ValueError, r"depths must be 6n \+ 2"),
+        (Config(seeds=()), ValueError, r"seeds must hold"),
+        (Config(steps=0), ValueError, r"steps and batch_size must be >= 1"),
+        (Config(workers=0), ValueError, r"workers and threads must be >= 1"),
+        (Config(warmup=-1), ValueError, r"warmup must be >= 0"),
+        (Config(lr=0.0), ValueError, r"lr must be > 0"),
+        ("fast", TypeError, r"config must be a Config"),
+    ],
+)
+def test_bad_config_raises(config, error, match):
+    with pytest.raises(error, match=match):
+        run(config)
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(TypeError, match="model must be a StageNet"):
+        gradient_norms(torch.nn.Linear(2, 2), torch.zeros(1, 2), torch.zeros(1))
+    with pytest.raises(ValueError, match="results must be a dict"):
+        summary({"runs": []})
+
+
+def test_committed_ordering_holds_for_every_seed():
+    runs = load_results(DATA_FILE)["runs"]
+    final = {(r["kind"], r["depth"], r["seed"]): r["final_loss"] for r in runs}
+    config = Config()
+    shallow, middle, deep = config.depths
+    for seed in config.seeds:
+        assert final[("plain", shallow, seed)] < final[("plain", middle, seed)]
+        assert final[("plain", middle, seed)] < final[("plain", deep, seed)]
+        for depth in config.depths:
+            assert final[("residual", depth, seed)] < final[("plain", depth, seed)]

@@ -1,0 +1,40 @@
+import pytest
+from matplotlib.figure import Figure
+
+from snippets.plotting import DARK, LIGHT
+from snippets.resnet_experiment import load_results
+from snippets.resnet_figures import FIGURES, moving_average
+
+
+def test_figure_names_carry_the_chapter_prefix():
+    assert set(FIGURES) == {"resnet-loss-curves", "resnet-grad-norms"}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+@pytest.mark.parametrize("theme", [LIGHT, DARK])
+def test_each_figure_draws_one_line_per_network_kind_and_depth(name, theme):
+    results = load_results()
+    figure = FIGURES[name](theme, results)
+    assert isinstance(figure, Figure)
+    lines = figure.axes[0].get_lines()
+    assert len(lines) == 2 * len(results["config"]["depths"])
+    assert {line.get_color() for line in lines} <= set(theme.colors)
+
+
+def test_gradient_curve_lengths_equal_the_depths():
+    results = load_results()
+    figure = FIGURES["resnet-grad-norms"](LIGHT, results)
+    lengths = sorted(len(line.get_xdata()) for line in figure.axes[0].get_lines())
+    assert lengths == sorted(2 * results["config"]["depths"])
+
+
+def test_moving_average():
+    assert moving_average([2.0, 4.0, 6.0], window=1) == [2.0, 4.0, 6.0]
+    assert moving_average([2.0, 4.0, 6.0], window=3) == [2.0, 3.0, 4.0]
+    assert moving_average([], window=3) == []
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_moving_average_rejects_bad_windows(bad):
+    with pytest.raises(ValueError, match="window must be an integer >= 1"):
+        moving_average([1.0], window=bad)
