@@ -83,3 +83,19 @@ def test_theme_labels_follow_the_page_language(built_site, url):
     en = (built_site / twin_url(url) / "index.html").read_text(encoding="utf-8")
     assert 'placeholder="搜索"' in zh and 'aria-label="目录"' in zh
     assert 'placeholder="Search"' in en and 'aria-label="Table of contents"' in en
+
+
+@pytest.mark.parametrize(
+    "include", ['--8<-- "snippets/params.py:no_such_section"', '--8<-- "snippets/no_such_file.py"']
+)
+def test_a_missing_include_fails_the_build(include):
+    import markdown
+    from mkdocs.config import load_config
+    from pymdownx.snippets import SnippetMissingError
+
+    config = load_config(str(DOCS.parent / "mkdocs.yml"))
+    md = markdown.Markdown(
+        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
+    )
+    with pytest.raises(SnippetMissingError):
+        md.convert(f"```python\n{include}\n```\n")
