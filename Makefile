@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test lint lock clean
+.PHONY: setup serve build test lint bench lock clean
 
 setup: $(READY)
 
@@ -32,6 +32,11 @@ test: setup
 lint: setup
 	$(BIN)/ruff check snippets tests hooks tools conftest.py
 	$(BIN)/ruff format --check snippets tests hooks tools conftest.py
+
+# Build time against a bare-Material floor, rebuild time, test phases, page weight in the
+# browser; prints a table and writes bench-results.json (not committed). See tools/bench.py.
+bench: setup
+	$(BIN)/python tools/bench.py
 
 # Re-pin after changing a range in pyproject.toml or package.json.
 lock: setup

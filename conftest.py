@@ -8,7 +8,11 @@ import pytest
 
 import tests.site.fence_runner  # noqa: F401  (registers the `#>` output-checking runner)
 
-DOCS = Path(__file__).resolve().parent / "docs"
+ROOT = Path(__file__).resolve().parent
+DOCS = ROOT / "docs"
+
+# Deliberately broken pages and sites that the gates must reject; never run them as tests.
+collect_ignore_glob = ["tests/site/fixtures/*"]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -19,3 +23,41 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     fences = [item for item in session.items if DOCS in item.path.parents]
     if ran_docs and not fences:
         raise pytest.UsageError(f"no Python code block was collected from {DOCS}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print what the gates counted: links checked, and how every page's Python block is run."""
+    from tests.site import links
+    from tests.site.fences import account_docs
+
+    if links.LAST_SUMMARY:
+        terminalreporter.section("Links in the built site (tests/site/links.py)")
+        terminalreporter.write_line(links.LAST_SUMMARY[-1])
+
+    ran: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call" and outcome != "skipped":
+                continue
+            parts = report.nodeid.split("/")
+            if parts[0] == "docs" and len(parts) > 2 and ".md::" in report.nodeid:
+                counts = ran.setdefault(parts[1], {})
+                counts[outcome] = counts.get(outcome, 0) + 1
+    gate_ran = any(
+        "tests/site/test_fences.py" in report.nodeid
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+    )
+    if not ran and not gate_ran:
+        return  # neither the pages' blocks nor their gate were part of this run
+    terminalreporter.section("Python blocks on the pages")
+    accounting_by_language = account_docs(DOCS, ROOT)
+    for language in sorted(accounting_by_language, key=lambda name: name != "zh"):
+        accounting = accounting_by_language[language]
+        counts = ran.get(language, {})
+        outcome = ", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "none run"
+        terminalreporter.write_line(
+            f"{language}: {accounting.total} Python blocks = {len(accounting.executed)} executed "
+            f"by pytest-markdown-docs (this run: {outcome}) + {len(accounting.included)} "
+            f"includes of tested snippets modules + {len(accounting.unchecked)} unchecked"
+        )

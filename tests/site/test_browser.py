@@ -48,6 +48,9 @@ def test_page_loads_cleanly_and_offline(page, site_url, url):
     page.goto(site_url + url, wait_until="networkidle")
     assert errors == [], f"console errors on /{url}"
     assert outside == [], f"/{url} requested something outside the site"
+    page.wait_for_function(  # KaTeX typesets after load; give a busy machine time to finish
+        "[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))"
+    )
     text = page.inner_text("article")
     assert "\\(" not in text and "\\[" not in text, f"raw TeX left on /{url}"
     assert page.locator(".arithmatex").count() == page.locator(".arithmatex .katex").count()

@@ -1,0 +1,24 @@
+"""Small accessibility fixes to the theme's markup, found by axe-core (tests/site/test_a11y.py).
+
+Material's search overlay is a ``role="dialog"`` without an accessible name (axe rule
+``aria-dialog-name``, serious). This hook names it after the search box's own label, which
+the theme has already translated into the page's language ("搜索" / "Search").
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+SEARCH_LABEL = re.compile(r'<input type="text" class="md-search__input"[^>]*?aria-label="([^"]*)"')
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    label = SEARCH_LABEL.search(output)
+    if label and SEARCH_DIALOG in output:
+        named = SEARCH_DIALOG.replace('role="dialog"', f'role="dialog" aria-label="{label[1]}"')
+        output = output.replace(SEARCH_DIALOG, named, 1)
+    return output

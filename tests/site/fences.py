@@ -1,0 +1,105 @@
+"""Account for every Python block on every page: executed by pytest, or an include of tested code.
+
+A reader sees a Python block wherever pymdownx.superfences renders one. pytest-markdown-docs
+finds the blocks it runs with its own CommonMark parser, which does not see everything
+superfences does (CommonMark reads a fence indented four spaces under an admonition as
+indented code, for example, so that block would be shown but never run). This module reads
+the blocks both ways, pairs them by line, and sorts every Python block into
+
+* ``executed`` — pytest-markdown-docs collects it (and so runs it, with the ``#>`` checks);
+* ``included`` — a ``notest`` block that holds only ``--8<--`` lines, each naming a
+  ``snippets/<module>.py`` that has its mirrored ``tests/test_<module>.py``;
+* ``unchecked`` — anything else: the gate fails and names it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
+
+from tests.site.twins import outline
+
+PYTHON = {"py", "python", "python3", "pycon"}
+INCLUDE_LINE = re.compile(r'^-{2}8<-{2}\s+"(?P<path>[^":]+)(?::[\w-]+)?"$')
+
+
+@dataclass
+class Accounting:
+    executed: list[str] = field(default_factory=list)
+    included: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.executed) + len(self.included) + len(self.unchecked)
+
+    def add(self, other: Accounting) -> None:
+        self.executed += other.executed
+        self.included += other.included
+        self.unchecked += other.unchecked
+
+
+def collected_lines(path: Path) -> set[int]:
+    """Lines of the fences pytest-markdown-docs collects from ``path`` (as ``pytest`` is set up)."""
+    tests = extract_fence_tests(
+        MarkdownIt(config="commonmark"),
+        path.read_text(encoding="utf-8"),
+        start_line_offset=0,
+        source_path=path,
+        fence_syntax=FenceSyntax.superfences,  # --markdown-docs-syntax=superfences in pyproject
+    )
+    return {test.start_line for test in tests}
+
+
+def tested_include(body: str, root: Path) -> str | None:
+    """Why an include block needs no run of its own, or ``None`` if it does."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    if not lines:
+        return None
+    modules = []
+    for line in lines:
+        match = INCLUDE_LINE.match(line)
+        if not match or not match["path"].startswith("snippets/"):
+            return None
+        module = Path(match["path"])
+        test = root / "tests" / f"test_{module.stem}.py"
+        if module.suffix != ".py" or not (root / module).is_file() or not test.is_file():
+            return None
+        modules.append(module.stem)
+    return ", ".join(modules)
+
+
+def account(path: Path, root: Path) -> Accounting:
+    """Sort the Python blocks of one page."""
+    result = Accounting()
+    where = path.relative_to(root).as_posix()
+    collected = collected_lines(path)
+    blocks = [b for b in outline(path.read_text(encoding="utf-8")).code if b.lang in PYTHON]
+    for block in blocks:
+        name = f"{where}:{block.line}"
+        if block.line in collected:
+            result.executed.append(name)
+        elif "notest" in block.options and tested_include(block.body, root):
+            result.included.append(name)
+        else:
+            reason = "notest, not an include of a tested snippets module"
+            if "notest" not in block.options:
+                reason = "not collected by pytest-markdown-docs"
+            result.unchecked.append(f"{name} ({reason})")
+    shown = {block.line for block in blocks}
+    for line in sorted(collected - shown):
+        result.unchecked.append(f"{where}:{line} (collected, but not a Python block on the page)")
+    return result
+
+
+def account_docs(docs: Path, root: Path) -> dict[str, Accounting]:
+    """Accounting for every page under ``docs``, by language directory."""
+    by_language: dict[str, Accounting] = {}
+    for path in sorted(docs.rglob("*.md")):
+        language = path.relative_to(docs).parts[0]
+        by_language.setdefault(language, Accounting()).add(account(path, root))
+    return by_language

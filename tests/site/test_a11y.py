@@ -1,0 +1,209 @@
+"""Gate: axe-core finds no serious or critical problem on any page, light or dark.
+
+axe-core comes from the npm registry (pinned in package.json, installed by ``make setup``) and is
+injected into each page of the built site served on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.site.conftest import ROOT, page_urls
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+FIXTURE = Path(__file__).parent / "fixtures" / "a11y" / "broken.html"
+ALL_PAGES = page_urls("zh") + page_urls("en")
+SEVERE = {"serious", "critical"}
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+# Violations that are known, owned and being fixed: (page, Material scheme, rule, selector) ->
+# why. Each is strict: on its page it must still occur (else the entry is stale and fails), and
+# nothing else is excused.
+KNOWN_ISSUES: dict[tuple[str, str, str, str], str] = {
+    # e.g. ("dilated-convolution/", "slate", "color-contrast", "button[data-rates="): "why",
+}
+
+
+def severe_violations(
+    page, options: str = "{}", excused: frozenset[str] = frozenset(), used: set | None = None
+) -> list[str]:
+    """Run axe-core on the loaded page; one line per serious or critical violation.
+
+    Elements matching one of ``excused`` (``"rule selector-prefix"``) are left out, and the
+    excuses that matched something are added to ``used``.
+    """
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make setup`")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        f"() => axe.run(document, {{resultTypes: ['violations'], ...{options}}})"
+    )
+    lines = []
+    for violation in results["violations"]:
+        if violation["impact"] not in SEVERE:
+            continue
+        nodes = []
+        for node in violation["nodes"]:
+            target = " ".join(map(str, node["target"]))
+            excuse = next(
+                (e for e in excused if e == f"{violation['id']} {target}"[: len(e)]), None
+            )
+            if excuse is None:
+                nodes.append(target)
+            elif used is not None:
+                used.add(excuse)
+        if nodes:
+            lines.append(
+                f"{violation['impact']} {violation['id']}: {violation['help']} "
+                f"({len(nodes)} elements, e.g. {nodes[:3]})"
+            )
+    return lines
+
+
+# The dark scheme changes colours only: the same markup under other CSS custom properties,
+# which Material swaps when the body's data-md-color-scheme changes (what its toggle does). So
+# the page is checked in light with every rule, switched to dark in place (transitions off, so
+# no colour is read half-way), and checked again with the rules that depend on colour.
+COLOUR_RULES = "{runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}}"
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+
+# A page has thousands of highlighted code tokens and KaTeX glyphs, but few distinct styles;
+# axe's time grows with the number of elements. Keep the first token of each style (its
+# classes, its parent's classes, inside a highlighted line or not) and turn the others into
+# plain text, which keeps the text and leaves every distinct style checked once per page.
+ONE_OF_EACH_STYLE = """() => {
+  const seen = new Set();
+  for (const span of document.querySelectorAll('pre span, .katex span')) {
+    if (span.firstElementChild) continue;
+    const key = [span.className, span.parentElement.className, !!span.closest('.hll')].join('|');
+    if (seen.has(key)) span.replaceWith(span.textContent); else seen.add(key);
+  }
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url", ALL_PAGES)
+def test_no_serious_accessibility_violation(browser, site_url, url):
+    context = browser.new_context(color_scheme="light")
+    found, stale = [], []
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(site_url + url, wait_until="load")
+        page.add_style_tag(content=NO_TRANSITIONS)
+        page.evaluate(ONE_OF_EACH_STYLE)
+        for scheme, options in (("default", "{}"), ("slate", COLOUR_RULES)):
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+            known = frozenset(
+                f"{rule} {selector}"
+                for (where, mode, rule, selector) in KNOWN_ISSUES
+                if where == url and mode == scheme
+            )
+            used: set[str] = set()
+            found += [f"{scheme}: {line}" for line in severe_violations(page, options, known, used)]
+            stale += [f"{scheme}: {excuse}" for excuse in sorted(known - used)]
+    finally:
+        context.close()
+    assert not found, f"axe-core on /{url}:\n" + "\n".join(found)
+    assert not stale, f"/{url}: fixed? remove from KNOWN_ISSUES: {stale}"
+
+
+@pytest.mark.browser
+def test_axe_reports_a_broken_page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.set_content(FIXTURE.read_text(encoding="utf-8"))
+        found = "\n".join(severe_violations(page))
+    finally:
+        context.close()
+    for rule in ("image-alt", "color-contrast", "button-name", "link-name"):
+        assert f" {rule}:" in found, f"{rule} not reported:\n{found}"
+
+
+@pytest.mark.browser
+def test_the_dark_pass_catches_a_problem_only_dark_has(browser, site_url):
+    context = browser.new_context(color_scheme="light")
+    try:
+        page = context.new_page()
+        page.goto(site_url + "en/glossary/", wait_until="load")
+        page.add_style_tag(
+            content=NO_TRANSITIONS + '[data-md-color-scheme="slate"] .probe { color: #4051b5 }'
+        )
+        page.evaluate(
+            "document.querySelector('article').insertAdjacentHTML("
+            "'beforeend', '<p class=\"probe\">Only dark mode makes this hard to read.</p>')"
+        )
+        assert not [line for line in severe_violations(page) if ".probe" in line]
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        found = "\n".join(severe_violations(page, COLOUR_RULES))
+    finally:
+        context.close()
+    assert "color-contrast" in found and ".probe" in found, found
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.depth = 0
+        self.images: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.lang = attributes.get("lang", "")
+        if tag == "article":
+            self.depth += 1
+        if tag == "img" and self.depth:
+            self.images.append(attributes)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+
+
+def figure_problems(html: str) -> list[str]:
+    """Images in the article with no alt text, or alt text not in the page's language."""
+    parser = _Images()
+    parser.feed(html)
+    problems = []
+    for image in parser.images:
+        alt, src = image.get("alt", "").strip(), image.get("src", "")
+        if not alt:
+            problems.append(f"{src}: no alt text")
+        elif parser.lang == "zh" and not CJK.search(alt):
+            problems.append(f"{src}: alt text is not Chinese: {alt!r}")
+        elif parser.lang == "en" and CJK.search(alt):
+            problems.append(f"{src}: alt text is not English: {alt!r}")
+    return problems
+
+
+def test_every_figure_has_alt_text_in_its_language(built_site):
+    figures, problems = 0, {}
+    for url in ALL_PAGES:
+        html = (built_site / url / "index.html").read_text(encoding="utf-8")
+        figures += html.count("<img")
+        if found := figure_problems(html):
+            problems[url or "/"] = found
+    assert not problems, problems
+    assert figures >= 8
+
+
+def test_the_alt_text_check_fails_on_bad_figures():
+    zh = '<html lang="zh"><article><img src="a.svg"><img src="b.svg" alt="Loss curve"></article>'
+    en = '<html lang="en"><article><img src="c.svg" alt="损失曲线"><img src="d.svg" alt=" ">'
+    assert figure_problems(zh) == [
+        "a.svg: no alt text",
+        "b.svg: alt text is not Chinese: 'Loss curve'",
+    ]
+    assert figure_problems(en) == [
+        "c.svg: alt text is not English: '损失曲线'",
+        "d.svg: no alt text",
+    ]

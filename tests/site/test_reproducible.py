@@ -1,0 +1,81 @@
+"""Gate: two builds of the same commit are byte-identical (hooks/reproducible.py)."""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from hooks.reproducible import commit_time
+from tests.site.conftest import ROOT
+
+
+def differences(first: Path, second: Path) -> list[str]:
+    """Every file that is missing from one tree or differs between the two."""
+
+    def digests(root: Path) -> dict[str, str]:
+        return {
+            path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+
+    a, b = digests(first), digests(second)
+    problems = [f"only in the first build: {name}" for name in sorted(a.keys() - b.keys())]
+    problems += [f"only in the second build: {name}" for name in sorted(b.keys() - a.keys())]
+    problems += [f"differs: {name}" for name in sorted(a.keys() & b.keys()) if a[name] != b[name]]
+    return problems
+
+
+def test_a_second_build_is_byte_identical(built_site, tmp_path):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    second = tmp_path / "second"
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(second)]
+    result = subprocess.run(mkdocs, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    problems = differences(built_site, second)
+    assert problems == [], "\n".join(problems)
+    assert len(list(second.rglob("*.html"))) >= 12
+
+
+def test_the_sitemap_is_dated_by_the_commit_not_the_clock(built_site):
+    stamp = commit_time(ROOT)
+    assert stamp is not None, "the project is built from a git checkout"
+    day = datetime.datetime.fromtimestamp(int(stamp), datetime.UTC).strftime("%Y-%m-%d")
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {day}
+    with gzip.open(built_site / "sitemap.xml.gz") as compressed:
+        assert compressed.read().decode("utf-8") == sitemap
+
+
+def test_the_hook_takes_the_date_from_git(monkeypatch):
+    from types import SimpleNamespace
+
+    from hooks import reproducible
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    reproducible.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml")))
+    assert os.environ["SOURCE_DATE_EPOCH"] == commit_time(ROOT)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # a date already given wins
+    reproducible.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml")))
+    assert os.environ["SOURCE_DATE_EPOCH"] == "86400"
+
+
+def test_the_comparison_fails_on_builds_that_differ(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for root in (first, second):
+        (root / "en").mkdir(parents=True)
+        (root / "index.html").write_text("<p>same</p>", encoding="utf-8")
+    (first / "sitemap.xml").write_text("<lastmod>2026-11-28</lastmod>", encoding="utf-8")
+    (second / "sitemap.xml").write_text("<lastmod>2026-11-29</lastmod>", encoding="utf-8")
+    (second / "en" / "extra.html").write_text("", encoding="utf-8")
+    assert differences(first, second) == [
+        "only in the second build: en/extra.html",
+        "differs: sitemap.xml",
+    ]

@@ -1,0 +1,423 @@
+"""Measure how fast the site builds and tests, and how heavy its pages are: ``make bench``.
+
+    .venv/bin/python tools/bench.py [--no-tests] [--runs N] [--out bench-results.json]
+
+Prints a table and writes the figures to ``bench-results.json`` (not committed):
+
+* the cold strict build of the whole site (a fresh ``mkdocs build --strict`` process), and the
+  same Markdown built by bare Material as the floor: the project's hooks, mkdocstrings and
+  autorefs off (figures are committed SVGs, so no figure is drawn during a build);
+* an incremental rebuild: ``mkdocs serve`` running, one page touched, time until it reloads;
+* ``make test`` by phase (unit + doctest, page code blocks, site gates, browser);
+* per page, loaded in headless Chromium with an empty cache: requests, bytes on the wire if the
+  server gzips (each response compressed at level 6, as GitHub Pages does), requests outside
+  the site; and the size of each language's search index.
+
+It is a measurement, not a test: it never fails on a missed target, it reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+SEARCH_INDEXES = {"zh": "search/search_index.json", "en": "en/search/search_index.json"}
+TARGETS = {
+    "build_s": 4.0,
+    "build_ratio": 1.5,
+    "page_gzip_kb": 150.0,
+    "outside_requests": 0,
+    "make_test_s": 60.0,
+}
+TEST_PHASES = [
+    ("unit + doctest", ["snippets", "tests", "--ignore=tests/site"]),
+    ("page code blocks", ["docs"]),
+    ("site gates", ["tests/site", "-m", "not browser"]),
+    ("browser", ["tests/site", "-m", "browser"]),
+]
+
+
+def mkdocs_build(config: Path, site: Path, strict: bool = True) -> float:
+    command = [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+    if strict:
+        command.insert(4, "--strict")
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"build failed ({config}):\n{result.stderr[-3000:]}")
+    return elapsed
+
+
+def bare_config(directory: Path) -> Path:
+    """mkdocs.yml without the project's hooks, mkdocstrings and autorefs."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # `!ENV [NAME, default]` -> the default (the bench does not need the deployed URL).
+    Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config.pop("hooks", None)
+    config.pop("watch", None)
+    config["docs_dir"] = str(ROOT / config.get("docs_dir", "docs"))
+    plugins = []
+    for plugin in config["plugins"]:
+        name = plugin if isinstance(plugin, str) else next(iter(plugin))
+        if name in {"mkdocstrings", "autorefs"}:
+            continue
+        if name == "search" and isinstance(plugin, dict):
+            settings = plugin["search"]
+            if "jieba_dict_user" in settings:
+                settings["jieba_dict_user"] = str(ROOT / settings["jieba_dict_user"])
+        plugins.append(plugin)
+    config["plugins"] = plugins
+    # KaTeX is copied in by a hook; without it the floor does not serve KaTeX.
+    config["extra_css"] = [c for c in config.get("extra_css", []) if "katex" not in c]
+    config["extra_javascript"] = [j for j in config.get("extra_javascript", []) if "katex" not in j]
+    path = directory / "mkdocs-bare.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def incremental_rebuild(touch: Path, timeout: float = 120.0) -> float | None:
+    """Seconds from touching ``touch`` to ``mkdocs serve`` reloading the browsers."""
+    port = free_port()
+    command = [PYTHON, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"]
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    lines: list[tuple[float, str]] = []
+
+    def read() -> None:
+        for line in server.stderr:
+            lines.append((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        deadline = time.perf_counter() + timeout
+        while not any("Serving on" in line for _, line in lines):
+            if time.perf_counter() > deadline or server.poll() is not None:
+                return None
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the watcher settle
+        seen = len(lines)
+        touched = time.perf_counter()
+        os.utime(touch)  # the content stays as it is; only the modification time changes
+        while time.perf_counter() < touched + timeout:
+            for stamp, line in lines[seen:]:
+                if "Reloading browsers" in line:
+                    return stamp - touched
+            time.sleep(0.05)
+        return None
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_phases() -> list[dict]:
+    phases = []
+    for name, arguments in TEST_PHASES:
+        command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        summary = [line for line in result.stdout.splitlines() if re.search(r" in [\d.]+s", line)]
+        phases.append(
+            {
+                "phase": name,
+                "command": "pytest " + " ".join(arguments),
+                "seconds": round(elapsed, 2),
+                "exit_code": result.returncode,
+                "result": summary[-1].strip("= ") if summary else result.stdout[-300:],
+                "failed": [
+                    line.split(" - ")[0]
+                    for line in result.stdout.splitlines()
+                    if line.startswith(("FAILED", "ERROR"))
+                ],
+            }
+        )
+    return phases
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def page_weights(site: Path) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.site.conftest import CHROMIUM_FLAGS, SYSTEM_CHROMIUM, page_urls
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}/"
+    gzipped: dict[Path, int] = {}
+
+    def wire_bytes(url: str) -> int:
+        path = urlsplit(url).path
+        file = site / path.lstrip("/")
+        if path.endswith("/") or file.is_dir():
+            file = file / "index.html"
+        if not file.is_file():
+            return 0
+        if file not in gzipped:
+            gzipped[file] = len(gzip.compress(file.read_bytes(), compresslevel=6, mtime=0))
+        return gzipped[file]
+
+    results = []
+    executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        for url in page_urls("zh") + page_urls("en"):
+            context = browser.new_context()  # empty cache: a first visit
+            requests: list[str] = []
+            context.on("request", lambda request, requests=requests: requests.append(request.url))
+            page = context.new_page()
+            page.goto(root + url, wait_until="networkidle")
+            page.wait_for_timeout(300)
+            context.close()
+            inside = [r for r in requests if r.startswith(root)]
+            index = [r for r in inside if r.endswith("search_index.json")]
+            without_index = [r for r in inside if r not in index]
+            results.append(
+                {
+                    "page": "/" + url,
+                    "requests": len(requests),
+                    "outside_requests": len(requests) - len(inside),
+                    "gzip_kb": round(sum(map(wire_bytes, without_index)) / 1024, 1),
+                    "search_index_gzip_kb": round(sum(map(wire_bytes, index)) / 1024, 1),
+                }
+            )
+        browser.close()
+    server.shutdown()
+    return results
+
+
+def search_indexes(site: Path) -> dict[str, dict]:
+    sizes = {}
+    for language, relative in SEARCH_INDEXES.items():
+        data = (site / relative).read_bytes()
+        sizes[language] = {
+            "kb": round(len(data) / 1024, 1),
+            "gzip_kb": round(len(gzip.compress(data, compresslevel=6, mtime=0)) / 1024, 1),
+        }
+    return sizes
+
+
+def best(times: list[float]) -> float:
+    return round(min(times), 2)
+
+
+def table(rows: list[tuple[str, str, str, str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for number, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def readme_table(results: dict) -> str:
+    """The short bilingual table the README shows, from a results file."""
+    build = results["build"]
+    heaviest = max(results["pages"], key=lambda p: p["gzip_kb"])
+    outside = sum(p["outside_requests"] for p in results["pages"])
+    index = results["search_index"]
+    rows = [
+        "| 测量 / Measure | 结果 / Result | 目标 / Target |",
+        "| --- | --- | --- |",
+        f"| 完整严格构建 / full strict build | {build['full_strict_s']:.1f} s "
+        f"({build['ratio']:.2f}x bare Material {build['bare_floor_s']:.1f} s) "
+        f"| ≤ {TARGETS['build_s']:.0f} s, ≤ {TARGETS['build_ratio']}x |",
+    ]
+    if results.get("incremental_rebuild_s") is not None:
+        rows.append(
+            f"| 改一页后重建 / rebuild after editing a page | "
+            f"{results['incremental_rebuild_s']:.1f} s | |"
+        )
+    rows.append(
+        f"| 最重的页面 / heaviest page (gzip, first load, no search index) | "
+        f"{heaviest['gzip_kb']:.0f} KB, {heaviest['requests']} requests "
+        f"(`{heaviest['page']}`) | ≤ {TARGETS['page_gzip_kb']:.0f} KB |"
+    )
+    rows.append(f"| 站外请求 / requests outside the site | {outside} | 0 |")
+    rows.append(
+        f"| 搜索索引 / search index (gzip) | zh {index['zh']['gzip_kb']:.0f} KB, "
+        f"en {index['en']['gzip_kb']:.0f} KB | |"
+    )
+    if "make_test_s" in results:
+        rows.append(
+            f"| `make test` | {results['make_test_s']:.0f} s | ≤ {TARGETS['make_test_s']:.0f} s |"
+        )
+    note = (
+        f"Measured by `make bench` on {results['cores']} shared cores "
+        f"(load average {results['load_average'][0]:.1f}); details in `bench-results.json`."
+    )
+    return "\n".join(rows) + "\n\n" + note
+
+
+def update_readme(results: dict) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text:
+        return
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    body = f"{README_START}\n{readme_table(results)}\n{README_END}"
+    readme.write_text(head + body + tail, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=2, help="builds of each kind (best is kept)")
+    parser.add_argument("--no-tests", action="store_true", help="skip the make test phases")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results.json")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="measure nothing: rewrite the README's table from the results file",
+    )
+    args = parser.parse_args()
+    if args.readme:
+        update_readme(json.loads(args.out.read_text(encoding="utf-8")))
+        return
+
+    results: dict = {"cores": os.cpu_count(), "load_average": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
+        tmp = Path(directory)
+        print("building (strict, full site) ...", flush=True)
+        full = [mkdocs_build(ROOT / "mkdocs.yml", tmp / f"site{i}") for i in range(args.runs)]
+        print("building (bare Material floor) ...", flush=True)
+        config = bare_config(tmp)
+        floor = [mkdocs_build(config, tmp / f"bare{i}", strict=False) for i in range(args.runs)]
+        results["build"] = {
+            "full_strict_s": best(full),
+            "bare_floor_s": best(floor),
+            "ratio": round(min(full) / min(floor), 2),
+            "runs": {"full": [round(t, 2) for t in full], "floor": [round(t, 2) for t in floor]},
+        }
+        print("incremental rebuild (mkdocs serve, one page touched) ...", flush=True)
+        rebuild = incremental_rebuild(ROOT / "docs" / "zh" / "glossary.md")
+        results["incremental_rebuild_s"] = None if rebuild is None else round(rebuild, 2)
+        print("pages in the browser ...", flush=True)
+        site = tmp / "site0"
+        results["pages"] = page_weights(site)
+        results["search_index"] = search_indexes(site)
+        for i in range(args.runs):
+            shutil.rmtree(tmp / f"site{i}", ignore_errors=True)
+    if not args.no_tests:
+        print("make test, by phase ...", flush=True)
+        results["test_phases"] = test_phases()
+        results["make_test_s"] = round(sum(p["seconds"] for p in results["test_phases"]), 2)
+    results["targets"] = TARGETS
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    build = results["build"]
+    heaviest = max(results["pages"], key=lambda p: p["gzip_kb"])
+    outside = sum(p["outside_requests"] for p in results["pages"])
+    rows = [
+        ("measure", "measured", "target", ""),
+        (
+            "full strict build",
+            f"{build['full_strict_s']:.2f} s",
+            f"<= {TARGETS['build_s']} s",
+            verdict(build["full_strict_s"] <= TARGETS["build_s"]),
+        ),
+        ("bare Material floor", f"{build['bare_floor_s']:.2f} s", "", ""),
+        (
+            "build / floor",
+            f"{build['ratio']:.2f}x",
+            f"<= {TARGETS['build_ratio']}x",
+            verdict(build["ratio"] <= TARGETS["build_ratio"]),
+        ),
+        (
+            "incremental rebuild (serve)",
+            "n/a" if rebuild is None else f"{rebuild:.2f} s",
+            "",
+            "",
+        ),
+        (
+            f"heaviest page ({heaviest['page']})",
+            f"{heaviest['gzip_kb']:.1f} KB gzip, {heaviest['requests']} requests",
+            f"<= {TARGETS['page_gzip_kb']:.0f} KB",
+            verdict(heaviest["gzip_kb"] <= TARGETS["page_gzip_kb"]),
+        ),
+        ("requests outside the site", str(outside), "0", verdict(outside == 0)),
+    ]
+    for language, size in results["search_index"].items():
+        rows.append(
+            (f"search index ({language})", f"{size['kb']} KB, {size['gzip_kb']} KB gzip", "", "")
+        )
+    for phase in results.get("test_phases", []):
+        ok = "" if phase["exit_code"] == 0 else f"exit {phase['exit_code']}"
+        rows.append((f"test: {phase['phase']}", f"{phase['seconds']:.1f} s", "", ok))
+    if "make_test_s" in results:
+        rows.append(
+            (
+                "make test (sum of phases)",
+                f"{results['make_test_s']:.1f} s",
+                f"<= {TARGETS['make_test_s']:.0f} s",
+                verdict(results["make_test_s"] <= TARGETS["make_test_s"]),
+            )
+        )
+    print()
+    print(table(rows))
+    print()
+    print(
+        table(
+            [("page", "requests", "KB gzip", "outside")]
+            + [
+                (p["page"], str(p["requests"]), f"{p['gzip_kb']:.1f}", str(p["outside_requests"]))
+                for p in results["pages"]
+            ]
+        )
+    )
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()
