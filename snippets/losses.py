@@ -43,6 +43,17 @@ def _check_not_empty(input: torch.Tensor) -> None:
         raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
 
 
+def _check_elementwise(input: object, target: object, reduction: object) -> None:
+    """Checks shared by the element-wise losses: float tensors of one shape, a known reduction."""
+    _check_tensor("input", input)
+    _check_tensor("target", target)
+    _check_float("input", input)
+    _check_float("target", target)
+    _check_same_shape(input, target)
+    _check_not_empty(input)
+    _check_reduction(reduction)
+
+
 def _reduce(losses: torch.Tensor, reduction: str) -> torch.Tensor:
     if reduction == "mean":
         return losses.mean()
@@ -74,13 +85,7 @@ def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> t
         TypeError: if ``input`` or ``target`` is not a floating-point tensor.
         ValueError: if the shapes differ, ``input`` is empty or ``reduction`` is unknown.
     """
-    _check_tensor("input", input)
-    _check_tensor("target", target)
-    _check_float("input", input)
-    _check_float("target", target)
-    _check_same_shape(input, target)
-    _check_not_empty(input)
-    _check_reduction(reduction)
+    _check_elementwise(input, target, reduction)
     return _reduce((input - target) ** 2, reduction)
 
 
@@ -197,13 +202,7 @@ def binary_cross_entropy(
         ValueError: if shapes differ, ``input`` is empty, a value lies outside ``[0, 1]``
             or ``reduction`` is unknown.
     """
-    _check_tensor("input", input)
-    _check_tensor("target", target)
-    _check_float("input", input)
-    _check_float("target", target)
-    _check_same_shape(input, target)
-    _check_not_empty(input)
-    _check_reduction(reduction)
+    _check_elementwise(input, target, reduction)
     if input.min() < 0 or input.max() > 1 or input.isnan().any():
         raise ValueError(
             "input must hold probabilities in [0, 1]; pass logits to the *_logits form"
