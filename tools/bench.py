@@ -19,7 +19,6 @@ It is a measurement, not a test: it never fails on a missed target, it reports i
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import os
@@ -32,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -172,21 +170,13 @@ def test_phases() -> list[dict]:
     return phases
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def page_weights(site: Path) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT))
-    from tests.site.conftest import CHROMIUM_FLAGS, SYSTEM_CHROMIUM, page_urls
+    from tests.site.conftest import page_urls
+    from tests.site.serving import launch_chromium, serve
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    root = f"http://127.0.0.1:{server.server_address[1]}/"
     gzipped: dict[Path, int] = {}
 
     def wire_bytes(url: str) -> int:
@@ -201,9 +191,8 @@ def page_weights(site: Path) -> list[dict]:
         return gzipped[file]
 
     results = []
-    executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    with serve(site) as root, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
         for url in page_urls("zh") + page_urls("en"):
             context = browser.new_context()  # empty cache: a first visit
             requests: list[str] = []
@@ -225,7 +214,6 @@ def page_weights(site: Path) -> list[dict]:
                 }
             )
         browser.close()
-    server.shutdown()
     return results
 
 

@@ -8,27 +8,13 @@ PAGE is a URL path such as ``""`` (the Chinese home page) or ``en/glossary/``.
 from __future__ import annotations
 
 import argparse
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.site.serving import launch_chromium, serve
 
 
 def main() -> None:
@@ -40,14 +26,9 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--full", action="store_true", help="whole page, not just the viewport")
     args = parser.parse_args()
-    handler = functools.partial(_Quiet, directory=str(args.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    root = f"http://127.0.0.1:{server.server_address[1]}/"
     args.out.mkdir(parents=True, exist_ok=True)
-    executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+    with serve(args.site) as root, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
         context = browser.new_context(
             viewport={"width": args.width, "height": 900},
             color_scheme="dark" if args.dark else "light",
@@ -60,7 +41,6 @@ def main() -> None:
             page.screenshot(path=str(target), full_page=args.full)
             print(target)
         browser.close()
-    server.shutdown()
 
 
 if __name__ == "__main__":
