@@ -48,17 +48,24 @@ def _mean_over_seeds(results: dict, kind: str, depth: int, key: str) -> list[flo
     return [sum(column) / len(column) for column in zip(*rows, strict=True)]
 
 
-def draw_loss_curves(theme: Theme, results: dict | None = None) -> Figure:
-    """Training loss $L$ against SGD step $t$ (mean over seeds, smoothed); plain dashed."""
-    results = results or load_results()
+def _plot_per_run(theme: Theme, results: dict, key: str, smooth: bool):
+    """A figure with one line per (depth, kind) of ``results[key]``; plain dashed."""
     figure = new_figure(theme, 6.4, 3.8)
     axes = figure.add_subplot(facecolor="none")  # transparent: the page's colour shows
     depths = results["config"]["depths"]
     for color, depth in zip(theme.colors, depths, strict=False):
         for kind, style in (("plain", "--"), ("residual", "-")):
-            curve = moving_average(_mean_over_seeds(results, kind, depth, "losses"))
-            steps = range(1, len(curve) + 1)
-            axes.plot(steps, curve, style, color=color, lw=1.6, label=_label(kind, depth))
+            values = _mean_over_seeds(results, kind, depth, key)
+            if smooth:
+                values = moving_average(values)
+            positions = range(1, len(values) + 1)
+            axes.plot(positions, values, style, color=color, lw=1.6, label=_label(kind, depth))
+    return figure, axes
+
+
+def draw_loss_curves(theme: Theme, results: dict | None = None) -> Figure:
+    """Training loss $L$ against SGD step $t$ (mean over seeds, smoothed); plain dashed."""
+    figure, axes = _plot_per_run(theme, results or load_results(), "losses", smooth=True)
     axes.set_xlabel("$t$")
     axes.set_ylabel("$L$")
     axes.set_ylim(0, None)
@@ -69,15 +76,7 @@ def draw_loss_curves(theme: Theme, results: dict | None = None) -> Figure:
 
 def draw_gradient_norms(theme: Theme, results: dict | None = None) -> Figure:
     """Gradient norm of each layer's weight at initialization (mean over seeds), log scale."""
-    results = results or load_results()
-    figure = new_figure(theme, 6.4, 3.8)
-    axes = figure.add_subplot(facecolor="none")  # transparent: the page's colour shows
-    depths = results["config"]["depths"]
-    for color, depth in zip(theme.colors, depths, strict=False):
-        for kind, style in (("plain", "--"), ("residual", "-")):
-            norms = _mean_over_seeds(results, kind, depth, "grad_norms")
-            layers = range(1, len(norms) + 1)
-            axes.plot(layers, norms, style, color=color, lw=1.6, label=_label(kind, depth))
+    figure, axes = _plot_per_run(theme, results or load_results(), "grad_norms", smooth=False)
     axes.set_yscale("log")
     axes.set_xlabel("$l$")
     axes.set_ylabel(r"$\|\partial L/\partial W_l\|$")
