@@ -1,29 +1,117 @@
-"""Serve KaTeX from the site itself.
+"""Typeset math at build time with KaTeX, and serve KaTeX's stylesheet and fonts from the site.
 
 KaTeX comes from the npm registry (``package.json``, installed into ``node_modules`` by
-``make setup``); it is never committed. This hook adds its script, stylesheet and fonts to
-the build as ``assets/katex/...`` so that math renders with no request outside the site, in
-``mkdocs build`` and ``mkdocs serve`` alike.
+``make setup``); it is never committed. pymdownx.arithmatex (generic mode) leaves each formula
+as ``\\(...\\)`` in a ``span.arithmatex`` or ``\\[...\\]`` in a ``div.arithmatex``; this hook
+replaces the TeX in each finished page with KaTeX's HTML (with MathML for screen readers),
+rendered by one Node.js process for the whole build (``hooks/katex_render.cjs``). Pages then
+load no KaTeX script and show no unrendered flash; pages with math link KaTeX's stylesheet,
+and the browser fetches the fonts a page uses from ``assets/katex/fonts``.
+
+The search index is built before this runs, so it keeps the TeX source, not KaTeX's markup.
+A formula KaTeX cannot parse fails the build, naming the page and the formula.
 """
 
 from __future__ import annotations
 
+import atexit
+import html
+import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
-KATEX_DIST = Path(__file__).resolve().parent.parent / "node_modules" / "katex" / "dist"
-SERVED = ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js"]
+ROOT = Path(__file__).resolve().parent.parent
+KATEX = ROOT / "node_modules" / "katex"
+KATEX_DIST = KATEX / "dist"
+RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
+STYLESHEET = "assets/katex/katex.min.css"
+MATH = re.compile(
+    r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>'
+    r'|<div class="arithmatex">\\\[(?P<display>.*?)\\\]</div>',
+    re.DOTALL,
+)
+SITE_CSS = re.compile(r'<link rel="stylesheet" href="(?P<root>[^"]*)assets/site\.css">')
+
+
+class Katex:
+    """One long-lived ``node`` process that turns TeX into KaTeX HTML; answers are cached."""
+
+    def __init__(self) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise PluginError("Node.js is missing: `node` is not on PATH (see README, set-up).")
+        self.process = subprocess.Popen(
+            [node, str(RENDERER), str(KATEX)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self.cache: dict[tuple[str, bool], str] = {}
+        atexit.register(self.close)
+
+    def render(self, tex: str, display: bool) -> str:
+        key = (tex, display)
+        if key not in self.cache:
+            self.process.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+            self.process.stdin.flush()
+            answer = json.loads(self.process.stdout.readline())
+            if "error" in answer:
+                raise ValueError(answer["error"])
+            self.cache[key] = answer["html"]
+        return self.cache[key]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+
+
+_katex: Katex | None = None
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     if not KATEX_DIST.is_dir():
         raise PluginError(f"KaTeX is missing: {KATEX_DIST} does not exist. Run `make setup`.")
-    sources = [KATEX_DIST / name for name in SERVED]
-    sources += sorted((KATEX_DIST / "fonts").iterdir())
+    sources = [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").iterdir())]
     for source in sources:
         uri = "assets/katex/" + source.relative_to(KATEX_DIST).as_posix()
         files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files
+
+
+def typeset(output: str, where: str) -> str:
+    """``output`` with every arithmatex formula rendered by KaTeX."""
+    global _katex
+    if _katex is None:
+        _katex = Katex()
+
+    def render(match: re.Match[str]) -> str:
+        display = match["display"] is not None
+        tex = html.unescape(match["display"] if display else match["inline"]).strip()
+        try:
+            rendered = _katex.render(tex, display)
+        except ValueError as error:
+            raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {error}") from None
+        tag = "div" if display else "span"
+        return f'<{tag} class="arithmatex">{rendered}</{tag}>'
+
+    return MATH.sub(render, output)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if not MATH.search(output):
+        return output
+    output = typeset(output, page.file.src_uri)
+    site_css = SITE_CSS.search(output)
+    if site_css is None:
+        raise PluginError(f"{page.file.src_uri}: no assets/site.css link to put KaTeX's CSS by")
+    link = f'<link rel="stylesheet" href="{site_css["root"]}{STYLESHEET}">'
+    return output[: site_css.start()] + link + output[site_css.start() :]
