@@ -54,19 +54,21 @@ class Katex:
             text=True,
             encoding="utf-8",
         )
-        self.cache: dict[tuple[str, bool], str] = {}
+        self.cache: dict[tuple[str, bool], str | Exception] = {}
         atexit.register(self.close)
 
-    def render(self, tex: str, display: bool) -> str:
-        key = (tex, display)
-        if key not in self.cache:
-            self.process.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+    def render(self, formulas: list[tuple[str, bool]]) -> dict[tuple[str, bool], str | Exception]:
+        """KaTeX's HTML for each ``(tex, display)``, or the error KaTeX raised for it."""
+        missing = sorted(set(formulas) - self.cache.keys())
+        if missing:
+            request = [{"tex": tex, "display": display} for tex, display in missing]
+            self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
-            answer = json.loads(self.process.stdout.readline())
-            if "error" in answer:
-                raise ValueError(answer["error"])
-            self.cache[key] = answer["html"]
-        return self.cache[key]
+            answers = json.loads(self.process.stdout.readline())
+            for key, answer in zip(missing, answers, strict=True):
+                error = answer.get("error")
+                self.cache[key] = answer["html"] if error is None else ValueError(error)
+        return {key: self.cache[key] for key in formulas}
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -87,23 +89,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def _formula(match: re.Match[str]) -> tuple[str, bool]:
+    display = match["display"] is not None
+    return html.unescape(match["display"] if display else match["inline"]).strip(), display
+
+
 def typeset(output: str, where: str) -> str:
-    """``output`` with every arithmatex formula rendered by KaTeX."""
+    """``output`` with every arithmatex formula rendered by KaTeX (one request per page)."""
     global _katex
     if _katex is None:
         _katex = Katex()
+    rendered = _katex.render([_formula(match) for match in MATH.finditer(output)])
 
-    def render(match: re.Match[str]) -> str:
-        display = match["display"] is not None
-        tex = html.unescape(match["display"] if display else match["inline"]).strip()
-        try:
-            rendered = _katex.render(tex, display)
-        except ValueError as error:
-            raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {error}") from None
+    def replace(match: re.Match[str]) -> str:
+        tex, display = _formula(match)
+        result = rendered[tex, display]
+        if isinstance(result, Exception):
+            raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {result}")
         tag = "div" if display else "span"
-        return f'<{tag} class="arithmatex">{rendered}</{tag}>'
+        return f'<{tag} class="arithmatex">{result}</{tag}>'
 
-    return MATH.sub(render, output)
+    return MATH.sub(replace, output)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

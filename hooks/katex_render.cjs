@@ -1,17 +1,18 @@
 // Typeset TeX with KaTeX for hooks/katex.py, so pages ship rendered math and no KaTeX script.
-// Reads one JSON request per line on stdin: {"tex": "...", "display": true|false}.
-// Writes one JSON answer per line on stdout: {"html": "..."} or {"error": "..."}.
+// Reads one JSON request per line on stdin: a list of {"tex": "...", "display": true|false}.
+// Writes one JSON answer per line on stdout: a list of {"html": "..."} or {"error": "..."}.
 "use strict";
 const katex = require(process.argv[2]);
 const readline = require("node:readline");
 
-readline.createInterface({ input: process.stdin }).on("line", (line) => {
-  const { tex, display } = JSON.parse(line);
-  let answer;
+function typeset({ tex, display }) {
   try {
-    answer = { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
+    return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
   } catch (error) {
-    answer = { error: error.message };
+    return { error: error.message };
   }
-  process.stdout.write(JSON.stringify(answer) + "\n");
+}
+
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  process.stdout.write(JSON.stringify(JSON.parse(line).map(typeset)) + "\n");
 });

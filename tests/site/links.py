@@ -44,8 +44,9 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+)\1\s*\)""")
 SITEMAP_LOC = re.compile(r"<loc>([^<]+)</loc>")
 NOT_FETCHED = ("mailto:", "tel:", "javascript:", "data:", "blob:")
 
-# What the last check of the built site counted; the root conftest.py prints it after the run.
-LAST_SUMMARY: list[str] = []
+# The test report property holding what the check of the built site counted; the root
+# conftest.py prints it after the run (a property reaches the main process under pytest-xdist).
+SUMMARY_PROPERTY = "links_summary"
 
 
 @dataclass

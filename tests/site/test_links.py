@@ -17,10 +17,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "links" / "site"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 
-def test_the_built_site_has_no_broken_link(built_site):
+def test_the_built_site_has_no_broken_link(built_site, record_property):
     site_url = os.environ.get("SITE_URL", DEFAULT_SITE_URL)  # as mkdocs.yml reads it
     report = check_site(built_site, site_url, LANGUAGES)
-    links.LAST_SUMMARY.append(report.summary())
+    record_property(links.SUMMARY_PROPERTY, report.summary())  # printed by the root conftest.py
     assert report.broken == [], "\n".join(report.broken)
     for kind in ("anchors", "switcher links", "assets", "stylesheet urls", "search locations"):
         assert report.counts[kind] > 10, f"checked suspiciously few {kind}: {report.summary()}"
