@@ -1,4 +1,4 @@
-"""Typeset math at build time with KaTeX, and serve KaTeX's stylesheet and fonts from the site.
+"""Typeset math at build time with KaTeX; serve KaTeX's stylesheet and (cut-down) fonts.
 
 KaTeX comes from the npm registry (``package.json``, installed into ``node_modules`` by
 ``make setup``); it is never committed. pymdownx.arithmatex (generic mode) leaves each formula
@@ -8,7 +8,9 @@ rendered by one Node.js process for the whole build (``hooks/katex_render.cjs``)
 load no KaTeX script and show no unrendered flash; pages with math link KaTeX's stylesheet,
 and the browser fetches the fonts a page uses from ``assets/katex/fonts``.
 
-The search index is built before this runs, so it keeps the TeX source, not KaTeX's markup.
+After the build, each font a page uses is cut down to the characters the site's math draws
+with it (``hooks/katex_fonts.py``). The search index is built before this runs, so it keeps
+the TeX source, not KaTeX's markup.
 A formula KaTeX cannot parse fails the build, naming the page and the formula.
 """
 
@@ -20,6 +22,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,6 +31,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads a hook by its path; its sibling modules need this
+    sys.path.insert(0, str(ROOT))
+from hooks import katex_fonts  # noqa: E402
+
 KATEX = ROOT / "node_modules" / "katex"
 KATEX_DIST = KATEX / "dist"
 RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
@@ -77,6 +84,17 @@ class Katex:
 
 
 _katex: Katex | None = None
+# For the whole site (every language's build): the characters each KaTeX font face draws, and
+# the site directory of the first (default language) build, where the fonts are written.
+_glyphs: dict[katex_fonts.Face, set[str]] = {}
+_site_dir: Path | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _site_dir
+    if _site_dir is None:
+        _site_dir = Path(config.site_dir)
+    return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -109,7 +127,11 @@ def typeset(output: str, where: str) -> str:
         tag = "div" if display else "span"
         return f'<{tag} class="arithmatex">{result}</{tag}>'
 
-    return MATH.sub(replace, output)
+    output = MATH.sub(replace, output)
+    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    for result in rendered.values():
+        katex_fonts.merge(_glyphs, katex_fonts.glyphs(result, css).items())
+    return output
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -121,3 +143,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         raise PluginError(f"{page.file.src_uri}: no assets/site.css link to put KaTeX's CSS by")
     link = f'<link rel="stylesheet" href="{site_css["root"]}{STYLESHEET}">'
     return output[: site_css.start()] + link + output[site_css.start() :]
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _glyphs and _site_dir is not None:
+        css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+        fonts = _site_dir / "assets" / "katex" / "fonts"
+        katex_fonts.subset_fonts(_glyphs, css, KATEX_DIST / "fonts", fonts)

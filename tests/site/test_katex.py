@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from mkdocs.exceptions import PluginError
 
-from hooks import katex
+from hooks import katex, katex_fonts
 from tests.site.conftest import page_urls
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
@@ -47,3 +49,106 @@ def test_some_pages_have_math_and_some_do_not(built_site):
         for url in ALL_PAGES
     ]
     assert min(counts) == 0 and max(counts) > 20
+
+
+# --- the cut-down fonts (hooks/katex_fonts.py) ---
+
+CSS = (katex.KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+ORIGINAL_FONTS = katex.KATEX_DIST / "fonts"
+MATH_PAGES = ["", "losses/", "dilated-convolution/", "residual-networks/", "reference/"]
+MATH_PAGES += ["en/" + url for url in MATH_PAGES]
+# Every text node KaTeX draws, with the face Chromium computes for it: "family|style|weight".
+BROWSER_FACES = """() => {
+  const faces = {};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element.closest('.katex-html')) continue;
+    const style = getComputedStyle(element);
+    const family = style.fontFamily.split(',')[0].trim().replace(/"/g, '');
+    const key = [family, style.fontStyle, style.fontWeight].join('|');
+    faces[key] = (faces[key] || '') + node.data.replace(/[ \\n]/g, '');
+  }
+  return faces;
+}"""
+
+
+def characters_in(font: Path) -> set[str]:
+    return {chr(code) for code in TTFont(font).getBestCmap()}
+
+
+def missing_glyphs(drawn: dict[katex_fonts.Face, set[str]], fonts: Path) -> list[str]:
+    """Characters a face draws that KaTeX's font has but its font in ``fonts`` lacks.
+
+    (KaTeX also draws a zero-width space that none of its fonts has; the browser takes it from
+    another font, with or without the cut.)
+    """
+    faces = katex_fonts.stylesheet_rules(CSS)[1]
+    problems = []
+    for face, characters in sorted(drawn.items()):
+        if face not in faces:
+            problems.append(f"{face}: not a KaTeX face")
+        elif lacking := (characters & characters_in(ORIGINAL_FONTS / faces[face])) - characters_in(
+            fonts / faces[face]
+        ):
+            problems.append(f"{faces[face]} lacks {''.join(sorted(lacking))!r}")
+    return problems
+
+
+def test_the_stylesheet_is_read_whole():
+    rules, faces = katex_fonts.stylesheet_rules(CSS)
+    assert len(faces) == len(list(ORIGINAL_FONTS.glob("*.woff2"))) == 20
+    assert len(rules) > 25
+    assert max(len(classes) for classes, _ in rules) == len(rules[0][0])  # most specific first
+
+
+def test_glyphs_follow_the_katex_classes():
+    html = katex.typeset('<span class="arithmatex">\\(\\mathbf{W} x + \\sum_i y\\)</span>', "t")
+    drawn = katex_fonts.glyphs(html, CSS)
+    assert drawn[("KaTeX_Main", "normal", "700")] == {"W"}
+    assert drawn[("KaTeX_Math", "italic", "400")] == {"x", "y", "i"}
+    assert "+" in drawn[("KaTeX_Main", "normal", "400")]
+    assert drawn[("KaTeX_Size1", "normal", "400")] == {"∑"}  # an inline sum: small operator
+
+
+def test_used_fonts_are_cut_down_and_the_others_left_alone(built_site):
+    served = built_site / "assets" / "katex" / "fonts"
+    cut = [
+        font.name
+        for font in sorted(ORIGINAL_FONTS.glob("*.woff2"))
+        if (served / font.name).read_bytes() != font.read_bytes()
+    ]
+    assert "KaTeX_Main-Regular.woff2" in cut and "KaTeX_Math-Italic.woff2" in cut
+    for name in cut:
+        assert (served / name).stat().st_size < (ORIGINAL_FONTS / name).stat().st_size / 1.5
+
+
+def test_the_glyph_check_reports_a_missing_character(built_site):
+    served = built_site / "assets" / "katex" / "fonts"
+    drawn = {("KaTeX_Main", "normal", "400"): {"Œ", "1"}, ("Arial", "normal", "400"): {"a"}}
+    assert missing_glyphs(drawn, served) == [
+        "('Arial', 'normal', '400'): not a KaTeX face",
+        "KaTeX_Main-Regular.woff2 lacks 'Œ'",
+    ]
+    assert missing_glyphs(drawn, ORIGINAL_FONTS)[1:] == []  # the full font has Œ
+
+
+@pytest.mark.browser
+def test_every_character_chromium_draws_is_in_the_served_font(browser, site_url, built_site):
+    served = built_site / "assets" / "katex" / "fonts"
+    page = browser.new_page()
+    problems, faces_seen = {}, set()
+    try:
+        for url in MATH_PAGES:
+            page.goto(site_url + url, wait_until="load")
+            drawn = {
+                tuple(key.split("|")): set(text)
+                for key, text in page.evaluate(BROWSER_FACES).items()
+            }
+            faces_seen |= drawn.keys()
+            if found := missing_glyphs(drawn, served):
+                problems[url or "/"] = found
+    finally:
+        page.close()
+    assert not problems, problems
+    assert ("KaTeX_Math", "italic", "400") in faces_seen
