@@ -87,6 +87,7 @@ _katex: Katex | None = None
 # For the whole site (every language's build): the characters each KaTeX font face draws, and
 # the site directory of the first (default language) build, where the fonts are written.
 _glyphs: dict[katex_fonts.Face, set[str]] = {}
+_counted: set[tuple[str, bool]] = set()  # formulas whose characters are in _glyphs
 _site_dir: Path | None = None
 
 
@@ -128,9 +129,12 @@ def typeset(output: str, where: str) -> str:
         return f'<{tag} class="arithmatex">{result}</{tag}>'
 
     output = MATH.sub(replace, output)
-    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
-    for result in rendered.values():
-        katex_fonts.merge(_glyphs, katex_fonts.glyphs(result, css).items())
+    new = [(key, result) for key, result in rendered.items() if key not in _counted]
+    if new:
+        css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+        for key, result in new:
+            katex_fonts.merge(_glyphs, katex_fonts.glyphs(result, css).items())
+            _counted.add(key)
     return output
 
 
