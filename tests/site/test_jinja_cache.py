@@ -1,11 +1,13 @@
-"""hooks/jinja_cache.py: the second language build reuses compiled templates, never stale ones."""
+"""hooks/jinja_cache.py: later builds reuse compiled templates, never stale ones."""
 
 from __future__ import annotations
 
-import pytest
-from jinja2 import DictLoader, Environment
+from types import SimpleNamespace
 
-from hooks.jinja_cache import MemoryBytecodeCache
+import pytest
+from jinja2 import DictLoader, Environment, FileSystemBytecodeCache
+
+from hooks import jinja_cache
 
 
 class CountingEnvironment(Environment):
@@ -17,27 +19,35 @@ class CountingEnvironment(Environment):
 
 
 @pytest.fixture
-def environment():
+def environment(tmp_path):
     CountingEnvironment.compiled = 0
+    cache = FileSystemBytecodeCache(str(tmp_path))
 
-    def make(templates: dict[str, str], cache: MemoryBytecodeCache) -> Environment:
+    def make(templates: dict[str, str]) -> Environment:
         return CountingEnvironment(loader=DictLoader(templates), bytecode_cache=cache)
 
     return make
 
 
 def test_a_new_environment_reuses_the_compiled_template(environment):
-    cache = MemoryBytecodeCache()
-    first = environment({"page.html": "Hello {{ name }}"}, cache)
+    first = environment({"page.html": "Hello {{ name }}"})
     assert first.get_template("page.html").render(name="zh") == "Hello zh"
-    second = environment({"page.html": "Hello {{ name }}"}, cache)
+    second = environment({"page.html": "Hello {{ name }}"})
     assert second.get_template("page.html").render(name="en") == "Hello en"
     assert CountingEnvironment.compiled == 1
 
 
 def test_an_edited_template_is_compiled_again(environment):
-    cache = MemoryBytecodeCache()
-    environment({"page.html": "old {{ name }}"}, cache).get_template("page.html")
-    edited = environment({"page.html": "new {{ name }}"}, cache).get_template("page.html")
+    environment({"page.html": "old {{ name }}"}).get_template("page.html")
+    edited = environment({"page.html": "new {{ name }}"}).get_template("page.html")
     assert edited.render(name="x") == "new x"
     assert CountingEnvironment.compiled == 2
+
+
+def test_the_hook_gives_the_theme_and_mkdocstrings_the_cache():
+    handler = SimpleNamespace(env=Environment())
+    handlers = SimpleNamespace(get_handler=lambda name: handler if name == "python" else None)
+    config = SimpleNamespace(plugins={"mkdocstrings": SimpleNamespace(handlers=handlers)})
+    jinja_cache.on_files(None, config)
+    assert handler.env.bytecode_cache is jinja_cache.CACHE
+    assert jinja_cache.on_env(Environment(), config, None).bytecode_cache is jinja_cache.CACHE
