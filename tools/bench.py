@@ -1,6 +1,7 @@
 """Measure how fast the site builds and tests, and how heavy its pages are: ``make bench``.
 
-    .venv/bin/python tools/bench.py [--no-tests] [--runs N] [--out bench-results.json]
+    .venv/bin/python tools/bench.py [--no-tests] [--no-lighthouse] [--runs N] [--out FILE]
+    .venv/bin/python tools/bench.py --lighthouse-only SITE [--out FILE]
 
 Prints a table and writes the figures to ``bench-results.json`` (not committed):
 
@@ -11,7 +12,16 @@ Prints a table and writes the figures to ``bench-results.json`` (not committed):
 * ``make test`` by phase (unit + doctest, page code blocks, site gates, browser);
 * per page, loaded in headless Chromium with an empty cache: requests, bytes on the wire if the
   server gzips (each response compressed at level 6, as GitHub Pages does), requests outside
-  the site; and the size of each language's search index.
+  the site; and the size of each language's search index;
+* Lighthouse (``tools/lighthouse``, pinned 12.2.3, installed there on first use with
+  ``npm ci --prefix tools/lighthouse``) on the home page and the three chapters in both
+  languages: mobile form factor, default simulated throttling, Debian's Chromium; category
+  scores, FCP, LCP, TBT, CLS, Speed Index and the audits that cost points. Text responses are
+  gzipped as GitHub Pages does (``--lighthouse-uncompressed`` serves them as built).
+  ``--no-lighthouse`` skips it; without npm the reason is recorded instead.
+
+``--lighthouse-only SITE`` runs only the Lighthouse step on an already built ``SITE`` and stores
+it under ``"lighthouse"`` in the results file, keeping the rest of that file.
 
 It is a measurement, not a test: it never fails on a missed target, it reports it.
 """
@@ -31,6 +41,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +60,23 @@ TARGETS = {
     "page_gzip_kb": 150.0,
     "outside_requests": 0,
     "make_test_s": 60.0,
+    "lighthouse_performance": 95,
+    "lighthouse_accessibility": 100,
+}
+LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
+LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_PAGES = [
+    language + page
+    for language in ("", "en/")
+    for page in ("", "losses/", "dilated-convolution/", "residual-networks/")
+]
+LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+LIGHTHOUSE_METRICS = {
+    "fcp_ms": "first-contentful-paint",
+    "lcp_ms": "largest-contentful-paint",
+    "tbt_ms": "total-blocking-time",
+    "cls": "cumulative-layout-shift",
+    "speed_index_ms": "speed-index",
 }
 TEST_PHASES = [
     ("unit + doctest", ["snippets", "tests", "--ignore=tests/site"]),
@@ -228,12 +259,278 @@ def search_indexes(site: Path) -> dict[str, dict]:
     return sizes
 
 
+def install_lighthouse() -> str | None:
+    """Install the pinned Lighthouse into tools/lighthouse if needed; the reason if it can't."""
+    if LIGHTHOUSE_BIN.exists():
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm not found"
+    print("installing Lighthouse (npm ci --prefix tools/lighthouse) ...", flush=True)
+    command = [npm, "ci", "--prefix", str(LIGHTHOUSE_DIR), "--no-audit", "--no-fund"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0 or not LIGHTHOUSE_BIN.exists():
+        return f"npm ci --prefix tools/lighthouse failed: {result.stderr.strip()[-500:]}"
+    return None
+
+
+def chromium_executable() -> str:
+    """Debian's Chromium where it exists, else the one Playwright installed."""
+    sys.path.insert(0, str(ROOT))
+    from tests.site.serving import SYSTEM_CHROMIUM
+
+    if SYSTEM_CHROMIUM.exists():
+        return str(SYSTEM_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return playwright.chromium.executable_path
+
+
+def audit_item(item: dict, root: str = "") -> str:
+    """One row of an audit's details, short: what (as a path under ``root``) and its cost."""
+    node = item.get("node") if isinstance(item.get("node"), dict) else {}
+    what = item.get("url") or node.get("selector") or item.get("groupLabel") or ""
+    if root and str(what).startswith(root):
+        what = "/" + str(what).removeprefix(root)
+    costs = [
+        f"{item[key] / 1024:.0f} KiB {label}"
+        for key, label in (("totalBytes", "total"), ("wastedBytes", "wasted"))
+        if isinstance(item.get(key), int | float) and item[key]
+    ] + [
+        f"{item[key]:.0f} ms{label}"
+        for key, label in (("wastedMs", " wasted"), ("duration", ""))
+        if isinstance(item.get(key), int | float) and item[key]
+    ]
+    return " ".join([str(what), *costs]).strip()
+
+
+def failing_audits(report: dict, root: str = "") -> list[dict]:
+    """The scored audits of the measured categories that did not pass, metrics left out."""
+    failing = []
+    seen: set[str] = set()
+    for category_id, category in report["categories"].items():
+        for ref in category["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            score = audit.get("score")
+            if ref.get("group") in {"metrics", "hidden"} or ref["id"] in seen:
+                continue
+            if audit["scoreDisplayMode"] not in {"binary", "numeric", "metricSavings"}:
+                continue
+            if score is None or score >= 1:
+                continue
+            seen.add(ref["id"])
+            items = (audit.get("details") or {}).get("items") or []
+            failing.append(
+                {
+                    "category": category_id,
+                    "audit": ref["id"],
+                    "score": score,
+                    "weight": ref["weight"],
+                    "display": audit.get("displayValue", ""),
+                    "items": [text for item in items[:8] if (text := audit_item(item, root))],
+                }
+            )
+    return failing
+
+
+def lighthouse_report(url: str, chrome: str, out: Path) -> dict:
+    """Run the Lighthouse CLI on one URL (mobile, simulated throttling); its JSON report."""
+    sys.path.insert(0, str(ROOT))
+    from tests.site.serving import CHROMIUM_FLAGS
+
+    command = [
+        str(LIGHTHOUSE_BIN),
+        url,
+        "--output=json",
+        f"--output-path={out}",
+        f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+        f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+        "--quiet",
+    ]
+    env = {**os.environ, "CHROME_PATH": chrome}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0 or not out.exists():
+        raise RuntimeError(f"lighthouse exited {result.returncode}: {result.stderr[-500:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def page_scores(report: dict, root: str = "") -> dict:
+    """Category scores (0-100), the five metrics and the failing audits of one report."""
+    scores = {
+        category: None
+        if report["categories"][category]["score"] is None
+        else round(report["categories"][category]["score"] * 100)
+        for category in LIGHTHOUSE_CATEGORIES
+    }
+    metrics = {
+        name: round(report["audits"][audit]["numericValue"], 3 if name == "cls" else 0)
+        for name, audit in LIGHTHOUSE_METRICS.items()
+    }
+    long_tasks = (report["audits"]["long-tasks"].get("details") or {}).get("items") or []
+    return {
+        **scores,
+        **metrics,
+        "total_kib": round(report["audits"]["total-byte-weight"]["numericValue"] / 1024),
+        "runtime_error": (report.get("runtimeError") or {}).get("message"),
+        "failing_audits": failing_audits(report, root),
+        "long_tasks": [audit_item(task, root) for task in long_tasks[:5]],
+        # Audits Lighthouse itself could not compute (e.g. a trace it cannot parse).
+        "audit_errors": {
+            name: audit.get("errorMessage", "")[:200]
+            for name, audit in report["audits"].items()
+            if audit["scoreDisplayMode"] == "error"
+        },
+    }
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files; text ones gzipped (level 6) for clients that accept it, as GitHub Pages."""
+
+    compressed_suffixes = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        file = Path(self.translate_path(self.path))
+        if file.is_dir() and urlsplit(self.path).path.endswith("/"):
+            file = file / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and file.is_file() and file.name.endswith(self.compressed_suffixes)):
+            super().do_GET()  # also redirects /page to /page/ and answers 404
+            return
+        body = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(file)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def serve_gzipped(directory: Path) -> Iterator[str]:
+    """Like ``tests.site.serving.serve``, with responses compressed as the deployed site's."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def lighthouse_scores(site: Path, compress: bool = True) -> dict:
+    """Lighthouse on LIGHTHOUSE_PAGES of the built ``site``; ``{"error": ...}`` if it can't run.
+
+    ``compress`` serves text gzipped, as GitHub Pages does; without it every response goes out
+    uncompressed and Lighthouse's simulated 1.6 Mbit/s network makes the pages look slower
+    than the deployed site is.
+    """
+    sys.path.insert(0, str(ROOT))
+    from tests.site.serving import serve
+
+    reason = install_lighthouse()
+    if reason is not None:
+        return {"error": reason}
+    chrome = chromium_executable()
+    start = time.perf_counter()
+    pages = []
+    version = None
+    server = serve_gzipped(site) if compress else serve(site)
+    with server as root, tempfile.TemporaryDirectory(prefix="lighthouse-") as directory:
+        for number, page in enumerate(LIGHTHOUSE_PAGES):
+            print(f"  lighthouse /{page} ...", flush=True)
+            out = Path(directory) / f"{number}.json"
+            try:
+                report = lighthouse_report(root + page, chrome, out)
+            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
+                pages.append({"page": "/" + page, "error": str(error)})
+                continue
+            version = report["lighthouseVersion"]
+            pages.append(
+                {
+                    "page": "/" + page,
+                    **page_scores(report, root),
+                    "benchmark_index": report["environment"].get("benchmarkIndex"),
+                }
+            )
+    return {
+        "version": version,
+        "chromium": chrome,
+        "form_factor": "mobile",
+        "throttling": "simulate",
+        "compression": "gzip level 6" if compress else "none",
+        "seconds": round(time.perf_counter() - start, 1),
+        "load_average": os.getloadavg(),
+        "pages": pages,
+    }
+
+
+def lighthouse_worst(lighthouse: dict, category: str) -> dict | None:
+    """The measured page with the lowest score in ``category``."""
+    scored = [p for p in lighthouse.get("pages", []) if p.get(category) is not None]
+    return min(scored, key=lambda p: p[category]) if scored else None
+
+
+def lighthouse_rows(lighthouse: dict) -> list[tuple[str, str, str, str]]:
+    """Rows of the printed summary table: the worst page per target, with its verdict."""
+    if "error" in lighthouse:
+        return [("lighthouse", f"not run: {lighthouse['error']}", "", "")]
+    rows = []
+    for category, target in (
+        ("performance", TARGETS["lighthouse_performance"]),
+        ("accessibility", TARGETS["lighthouse_accessibility"]),
+    ):
+        worst = lighthouse_worst(lighthouse, category)
+        if worst is None:
+            rows.append((f"lighthouse {category}", "no page measured", f">= {target}", "MISSED"))
+            continue
+        rows.append(
+            (
+                f"lighthouse {category}, worst ({worst['page']})",
+                str(worst[category]),
+                f">= {target}",
+                verdict(worst[category] >= target),
+            )
+        )
+    errors = [p["page"] for p in lighthouse["pages"] if "error" in p]
+    if errors:
+        rows.append(("lighthouse failed on", ", ".join(errors), "", "MISSED"))
+    rows.append(("lighthouse run time", f"{lighthouse['seconds']:.0f} s", "", ""))
+    return rows
+
+
+def lighthouse_table(lighthouse: dict) -> str:
+    """Per-page Lighthouse scores and metrics, as printed after the summary."""
+    header = ("page", "perf", "a11y", "best", "seo", "FCP", "LCP", "TBT", "CLS", "SI")
+    rows = [header]
+    for p in lighthouse.get("pages", []):
+        if "error" in p:
+            rows.append((p["page"], "error", *[""] * 8))
+            continue
+        rows.append(
+            (
+                p["page"],
+                *(str(p[c]) for c in LIGHTHOUSE_CATEGORIES),
+                f"{p['fcp_ms'] / 1000:.1f} s",
+                f"{p['lcp_ms'] / 1000:.1f} s",
+                f"{p['tbt_ms']:.0f} ms",
+                f"{p['cls']:.3f}",
+                f"{p['speed_index_ms'] / 1000:.1f} s",
+            )
+        )
+    return table(rows)
+
+
 def best(times: list[float]) -> float:
     return round(min(times), 2)
 
 
-def table(rows: list[tuple[str, str, str, str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+def table(rows: list[tuple[str, ...]]) -> str:
+    """Plain-text columns; the first row is the header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for number, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
@@ -277,6 +574,8 @@ def readme_table(results: dict) -> str:
         f"| 搜索索引 / search index (gzip) | zh {index['zh']['gzip_kb']:.0f} KB, "
         f"en {index['en']['gzip_kb']:.0f} KB | |"
     )
+    if "lighthouse" in results:
+        rows.append(readme_lighthouse_row(results["lighthouse"]))
     if "make_test_s" in results:
         rows.append(
             f"| `make test` | {results['make_test_s']:.0f} s | ≤ {TARGETS['make_test_s']:.0f} s |"
@@ -286,6 +585,23 @@ def readme_table(results: dict) -> str:
         f"(load average {results['load_average'][0]:.1f}); details in `bench-results.json`."
     )
     return "\n".join(rows) + "\n\n" + note
+
+
+def readme_lighthouse_row(lighthouse: dict) -> str:
+    """The README row: worst performance and worst accessibility score, and on which page."""
+    label = "| Lighthouse 移动端 / Lighthouse mobile (home + 3 chapters, zh + en) |"
+    target = f"| ≥ {TARGETS['lighthouse_performance']}, {TARGETS['lighthouse_accessibility']} |"
+    if "error" in lighthouse:
+        return f"{label} not run: {lighthouse['error']} {target}"
+    worst = {c: lighthouse_worst(lighthouse, c) for c in ("performance", "accessibility")}
+    cells = [
+        f"{name} {page[category]} (`{page['page']}`)" if page else f"{name} n/a"
+        for name, category, page in (
+            ("performance", "performance", worst["performance"]),
+            ("accessibility", "accessibility", worst["accessibility"]),
+        )
+    ]
+    return f"{label} worst: {', '.join(cells)} {target}"
 
 
 def update_readme(results: dict) -> None:
@@ -309,9 +625,24 @@ def main() -> None:
         action="store_true",
         help="measure nothing: rewrite the README's table from the results file",
     )
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse step")
+    parser.add_argument(
+        "--lighthouse-uncompressed",
+        action="store_true",
+        help="serve the site to Lighthouse without gzip",
+    )
+    parser.add_argument(
+        "--lighthouse-only",
+        type=Path,
+        metavar="SITE",
+        help="only run Lighthouse on the built SITE; store it in the results file",
+    )
     args = parser.parse_args()
     if args.readme:
         update_readme(json.loads(args.out.read_text(encoding="utf-8")))
+        return
+    if args.lighthouse_only:
+        lighthouse_only(args.lighthouse_only, args.out, not args.lighthouse_uncompressed)
         return
 
     results: dict = {"cores": os.cpu_count(), "load_average": os.getloadavg()}
@@ -335,6 +666,9 @@ def main() -> None:
         site = tmp / "site0"
         results["pages"] = page_weights(site)
         results["search_index"] = search_indexes(site)
+        if not args.no_lighthouse:
+            print("lighthouse (mobile, simulated throttling) ...", flush=True)
+            results["lighthouse"] = lighthouse_scores(site, not args.lighthouse_uncompressed)
         for i in range(args.runs):
             shutil.rmtree(tmp / f"site{i}", ignore_errors=True)
     if not args.no_tests:
@@ -392,6 +726,8 @@ def main() -> None:
                 verdict(results["make_test_s"] <= TARGETS["make_test_s"]),
             )
         )
+    if "lighthouse" in results:
+        rows.extend(lighthouse_rows(results["lighthouse"]))
     print()
     print(table(rows))
     print()
@@ -404,7 +740,31 @@ def main() -> None:
             ]
         )
     )
-    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    if results.get("lighthouse", {}).get("pages"):
+        print()
+        print(lighthouse_table(results["lighthouse"]))
+    print(f"\nwrote {display(args.out)}")
+
+
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def lighthouse_only(site: Path, out: Path, compress: bool) -> None:
+    """``--lighthouse-only``: Lighthouse on an already built site, merged into ``out``."""
+    if not (site / "index.html").is_file():
+        raise SystemExit(f"{site} is not a built site (no index.html)")
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    print("lighthouse (mobile, simulated throttling) ...", flush=True)
+    results["lighthouse"] = lighthouse_scores(site.resolve(), compress)
+    results["targets"] = TARGETS
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print()
+    print(table([("measure", "measured", "target", ""), *lighthouse_rows(results["lighthouse"])]))
+    if results["lighthouse"].get("pages"):
+        print()
+        print(lighthouse_table(results["lighthouse"]))
+    print(f"\nwrote {display(out)}")
 
 
 if __name__ == "__main__":
