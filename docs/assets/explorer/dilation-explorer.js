@@ -572,7 +572,7 @@
       this.message,
       this.config,
       el("div", { class: "dx-body" }, [figure, numbers]),
-      el("h4", { class: "dx-subtitle", text: t.hdc }),
+      el("h3", { class: "dx-subtitle", text: t.hdc }),
       hdc,
     ]);
     this.root.appendChild(form);
