@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import ROOT, page_urls
+from tests.site.conftest import ROOT, page_urls, visit_params
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FIXTURE = Path(__file__).parent / "fixtures" / "a11y" / "broken.html"
@@ -87,31 +87,34 @@ ONE_OF_EACH_STYLE = """() => {
 }"""
 
 
+def accessibility_problems(page, url: str) -> tuple[list[str], list[str]]:
+    """Check a loaded page of the site in light, then in dark: (violations, stale excuses).
+
+    Changes the page (see ``ONE_OF_EACH_STYLE``); ``url`` picks its ``KNOWN_ISSUES``.
+    """
+    found: list[str] = []
+    stale: list[str] = []
+    page.add_style_tag(content=NO_TRANSITIONS)
+    page.evaluate(ONE_OF_EACH_STYLE)
+    for scheme, options in (("default", "{}"), ("slate", COLOUR_RULES)):
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        known = frozenset(
+            f"{rule} {selector}"
+            for (where, mode, rule, selector) in KNOWN_ISSUES
+            if where == url and mode == scheme
+        )
+        used: set[str] = set()
+        found += [f"{scheme}: {line}" for line in severe_violations(page, options, known, used)]
+        stale += [f"{scheme}: {excuse}" for excuse in sorted(known - used)]
+    return found, stale
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("url", ALL_PAGES)
-def test_no_serious_accessibility_violation(browser, site_url, url):
-    context = browser.new_context(color_scheme="light")
-    found, stale = [], []
-    try:
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(site_url + url, wait_until="load")
-        page.add_style_tag(content=NO_TRANSITIONS)
-        page.evaluate(ONE_OF_EACH_STYLE)
-        for scheme, options in (("default", "{}"), ("slate", COLOUR_RULES)):
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-            known = frozenset(
-                f"{rule} {selector}"
-                for (where, mode, rule, selector) in KNOWN_ISSUES
-                if where == url and mode == scheme
-            )
-            used: set[str] = set()
-            found += [f"{scheme}: {line}" for line in severe_violations(page, options, known, used)]
-            stale += [f"{scheme}: {excuse}" for excuse in sorted(known - used)]
-    finally:
-        context.close()
-    assert not found, f"axe-core on /{url}:\n" + "\n".join(found)
-    assert not stale, f"/{url}: fixed? remove from KNOWN_ISSUES: {stale}"
+@pytest.mark.parametrize("visit", visit_params(ALL_PAGES), indirect=True)
+def test_no_serious_accessibility_violation(visit):
+    found, stale = accessibility_problems(visit.page, visit.url)
+    assert not found, f"axe-core on /{visit.url}:\n" + "\n".join(found)
+    assert not stale, f"/{visit.url}: fixed? remove from KNOWN_ISSUES: {stale}"
 
 
 @pytest.mark.browser
@@ -133,19 +136,17 @@ def test_the_dark_pass_catches_a_problem_only_dark_has(browser, site_url):
     try:
         page = context.new_page()
         page.goto(site_url + "en/glossary/", wait_until="load")
-        page.add_style_tag(
-            content=NO_TRANSITIONS + '[data-md-color-scheme="slate"] .probe { color: #4051b5 }'
-        )
+        page.add_style_tag(content='[data-md-color-scheme="slate"] .probe { color: #4051b5 }')
         page.evaluate(
             "document.querySelector('article').insertAdjacentHTML("
             "'beforeend', '<p class=\"probe\">Only dark mode makes this hard to read.</p>')"
         )
-        assert not [line for line in severe_violations(page) if ".probe" in line]
-        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-        found = "\n".join(severe_violations(page, COLOUR_RULES))
+        found, _ = accessibility_problems(page, "en/glossary/")
     finally:
         context.close()
-    assert "color-contrast" in found and ".probe" in found, found
+    assert not [line for line in found if line.startswith("default:")], found
+    assert [line for line in found if line.startswith("slate: serious color-contrast")], found
+    assert all(".probe" in line for line in found), found
 
 
 class _Images(HTMLParser):

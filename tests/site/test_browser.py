@@ -1,14 +1,26 @@
-"""Every page of both languages, loaded in headless Chromium from the built site."""
+"""Every page of both languages, loaded in headless Chromium from the built site.
+
+Each page is loaded once (the ``visit`` fixture, shared with ``test_a11y.py``) and every check
+below reads that load; searches run in one loaded home page per language.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
-from tests.site.conftest import page_urls, twin_url
+from tests.site.conftest import page_urls, twin_url, visit_params
+from tests.site.serving import serve
+from tests.site.visits import Visit, visiting
 
 pytestmark = pytest.mark.browser
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
+BROKEN_SITE = Path(__file__).parent / "fixtures" / "browser"
+HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]*)\"")
 
 # (language prefix, what a reader types, the page that must come first)
 SEARCHES = [
@@ -30,41 +42,71 @@ SEARCHES = [
 ]
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def load_problems(visit: Visit) -> list[str]:
+    """What is wrong with how the page loaded: console errors, requests outside the site, math."""
+    visit.settle()  # no request for 500 ms: everything the page asks for has been asked
+    loaded, problems = visit.loaded, []
+    if visit.errors:
+        problems.append(f"console errors: {visit.errors}")
+    if visit.outside:
+        problems.append(f"requested something outside the site: {visit.outside}")
+    if "\\(" in loaded.article_text or "\\[" in loaded.article_text:
+        problems.append("raw TeX left in the article")
+    if loaded.typeset != loaded.formulas:
+        untypeset = loaded.formulas - loaded.typeset
+        problems.append(f"{untypeset} of {loaded.formulas} formulas not typeset")
+    return problems
 
 
-@pytest.mark.parametrize("url", ALL_PAGES)
-def test_page_loads_cleanly_and_offline(page, site_url, url):
-    errors, outside = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(site_url) else outside.append(r.url))
-    page.goto(site_url + url, wait_until="networkidle")
-    assert errors == [], f"console errors on /{url}"
-    assert outside == [], f"/{url} requested something outside the site"
-    page.wait_for_function(  # KaTeX typesets after load; give a busy machine time to finish
-        "[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))"
-    )
-    text = page.inner_text("article")
-    assert "\\(" not in text and "\\[" not in text, f"raw TeX left on /{url}"
-    assert page.locator(".arithmatex").count() == page.locator(".arithmatex .katex").count()
+def switcher_problems(visit: Visit, site_url: str, site: Path) -> list[str]:
+    """What is wrong with the language switcher: where its link goes, what language it finds."""
+    other = "zh" if visit.url.startswith("en/") else "en"
+    href, twin = visit.loaded.switcher.get(other), twin_url(visit.url)
+    if href != site_url + twin:
+        return [f"the {other} switcher link goes to {href}, not to /{twin}"]
+    page_file = site / twin / "index.html"  # the page the link leads to, as the server sends it
+    if not page_file.is_file():
+        return [f"the switcher leads to /{twin}, which was not built"]
+    if (lang := html_lang(page_file)) != other:
+        return [f"the switcher leads to /{twin}, whose <html lang> is {lang!r}, not {other!r}"]
+    return []
 
 
-@pytest.mark.parametrize("url", ALL_PAGES)
-def test_language_switcher_points_to_the_twin(page, site_url, url):
-    page.goto(site_url + url)
-    other = "zh" if url.startswith("en/") else "en"
-    link = page.locator(f"a.md-select__link[hreflang={other}]")
-    href = link.evaluate("a => a.href")
-    assert href == site_url + twin_url(url)
-    page.goto(href)
-    assert page.evaluate("document.documentElement.lang") == other
+def html_lang(page_file: Path) -> str:
+    """The ``lang`` attribute of a built page's ``<html>``, "" when it has none."""
+    match = HTML_LANG.search(page_file.read_text(encoding="utf-8"))
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("visit", visit_params(ALL_PAGES), indirect=True)
+def test_page_loads_cleanly_and_offline(visit):
+    problems = load_problems(visit)
+    assert not problems, f"/{visit.url}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("visit", visit_params(ALL_PAGES), indirect=True)
+def test_language_switcher_points_to_the_twin(visit, site_url, built_site):
+    problems = switcher_problems(visit, site_url, built_site)
+    assert not problems, f"/{visit.url}: " + "; ".join(problems)
+
+
+def test_the_page_checks_report_a_broken_page(browser):
+    with serve(BROKEN_SITE) as url:
+        with visiting(browser, url, "broken/", typeset_timeout_ms=100) as broken:
+            load = load_problems(broken)
+            switcher = switcher_problems(broken, url, BROKEN_SITE)
+        with visiting(browser, url, "en/broken/", typeset_timeout_ms=100) as wrong_link:
+            wrong = switcher_problems(wrong_link, url, BROKEN_SITE)
+            assert load_problems(wrong_link) == []
+    assert [problem.split(":")[0] for problem in load] == [
+        "console errors",
+        "requested something outside the site",
+        "raw TeX left in the article",
+        "1 of 1 formulas not typeset",
+    ], load
+    assert "broken on purpose" in load[0] and "127.0.0.2:9/outside.png" in load[1]
+    assert switcher == ["the switcher leads to /en/broken/, whose <html lang> is 'zh', not 'en'"]
+    assert wrong == [f"the zh switcher link goes to {url}elsewhere/, not to /broken/"]
 
 
 def search(page, query: str) -> str:
@@ -72,22 +114,50 @@ def search(page, query: str) -> str:
 
     Material reads the box on ``keyup`` (and when its worker becomes ready), not on ``input``,
     so after filling the box a key that leaves the text alone is pressed, as a typist would.
+    The box is emptied first and the old results waited away, so the first result read is
+    this query's, not the previous one's.
     """
     box = page.locator("input.md-search__input")
+    first = page.locator(".md-search-result__item a").first
+    box.fill("")
+    box.press("End")
+    first.wait_for(state="detached")
     box.fill(query)
     box.press("End")
-    first = page.locator(".md-search-result__item a").first
     first.wait_for()
     return first.evaluate("a => a.origin + a.pathname")
 
 
-@pytest.mark.parametrize(("prefix", "query", "expected"), SEARCHES)
-def test_search_finds_the_page(page, site_url, prefix, query, expected):
-    page.goto(site_url + prefix, wait_until="networkidle")
-    assert search(page, query) == site_url + expected, f"searching {query!r} on /{prefix}"
+@pytest.fixture(scope="module")
+def search_page(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator:
+    """The home page of one language (``request.param``: its URL prefix), for all its searches."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(site_url + request.param, wait_until="load")
+        yield page
+    finally:
+        context.close()
 
 
-def test_math_is_typeset_with_fractions_and_sums(page, site_url):
-    page.goto(site_url)
-    page.locator(".katex").first.wait_for()
-    assert page.locator(".katex .mord").count() > 0
+# scope="module": one search page per language for all its queries (with the default function
+# scope, a parametrization that is partly direct makes pytest set the page up for each query)
+@pytest.mark.parametrize(
+    ("search_page", "query", "expected"),
+    [
+        pytest.param(prefix, query, expected, marks=pytest.mark.xdist_group(f"search:/{prefix}"))
+        for prefix, query, expected in SEARCHES
+    ],
+    indirect=["search_page"],
+    scope="module",
+)
+def test_search_finds_the_page(search_page, site_url, query, expected):
+    found = search(search_page, query)
+    assert found == site_url + expected, f"searching {query!r} on {search_page.url}: {found}"
+
+
+@pytest.mark.parametrize("visit", visit_params([""]), indirect=True)
+def test_math_is_typeset_with_fractions_and_sums(visit):
+    assert visit.loaded.typeset > 0, "no typeset formula on the home page"
+    assert visit.loaded.ordinary_atoms > 0, "KaTeX drew no symbol on the home page"

@@ -1,0 +1,89 @@
+"""One page of the built site, loaded once in headless Chromium, with what the checks read.
+
+A page costs the browser most of its time to parse, lay out and (for axe-core) inspect, so each
+page is loaded once per test session (``visit`` in ``tests/site/conftest.py``) and every check
+on it reads the same load: what the page logged and requested (recorded for its whole life) and
+what it showed when it had loaded (``Loaded``, taken before any check changes the page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+# Math may be typeset in the browser after ``load`` (client-side KaTeX) or already be in the
+# HTML (build-time KaTeX); either way the snapshot waits until every formula has KaTeX markup,
+# for at most this long (a formula that never gets it is then reported by the checks).
+TYPESET_TIMEOUT_MS = 10_000
+ALL_TYPESET = "[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))"
+
+# What the checks read from the loaded page, in one round trip.
+SNAPSHOT = """() => ({
+  switcher: Object.fromEntries(
+    [...document.querySelectorAll('a.md-select__link[hreflang]')].map(a => [a.hreflang, a.href])),
+  articleText: document.querySelector('article')?.innerText ?? '',
+  formulas: document.querySelectorAll('.arithmatex').length,
+  typeset: document.querySelectorAll('.arithmatex .katex').length,
+  ordinaryAtoms: document.querySelectorAll('.katex .mord').length,
+})"""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the page showed once loaded (and its math typeset), before any check touched it."""
+
+    switcher: dict[str, str]  # hreflang -> absolute URL of the language switcher's link
+    article_text: str
+    formulas: int  # .arithmatex elements
+    typeset: int  # .arithmatex elements with KaTeX markup inside
+    ordinary_atoms: int  # KaTeX .mord boxes: typeset symbols, fractions, sums...
+
+
+@dataclass
+class Visit:
+    """A loaded page and everything it logged and requested since navigation began."""
+
+    url: str  # path relative to the site root, "" for the home page
+    page: Page
+    loaded: Loaded
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
+    outside: list[str] = field(default_factory=list)  # requested URLs outside the site
+
+    def settle(self) -> None:
+        """Wait until the page has made no request for 500 ms (returns at once if it has)."""
+        self.page.wait_for_load_state("networkidle")
+
+
+@contextmanager
+def visiting(
+    browser: Browser, site_url: str, url: str, typeset_timeout_ms: int = TYPESET_TIMEOUT_MS
+) -> Iterator[Visit]:
+    """Load ``site_url + url`` in a fresh context; yield the ``Visit``; close the context."""
+    context = browser.new_context(color_scheme="light")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        outside: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith(site_url) else outside.append(r.url))
+        page.goto(site_url + url, wait_until="load")
+        # On time-out the snapshot's counts show how many formulas were left untypeset.
+        with suppress(PlaywrightTimeoutError):
+            page.wait_for_function(ALL_TYPESET, timeout=typeset_timeout_ms)
+        facts = page.evaluate(SNAPSHOT)
+        loaded = Loaded(
+            switcher=facts["switcher"],
+            article_text=facts["articleText"],
+            formulas=facts["formulas"],
+            typeset=facts["typeset"],
+            ordinary_atoms=facts["ordinaryAtoms"],
+        )
+        yield Visit(url=url, page=page, loaded=loaded, errors=errors, outside=outside)
+    finally:
+        context.close()
