@@ -1,21 +1,29 @@
-"""Keep compiled Jinja templates between builds, like Python keeps ``__pycache__``.
+"""Keep compiled Jinja templates between builds (``hooks/build_cache.py``).
 
 Every build makes new Jinja environments (Material's theme, mkdocstrings' Python handler), and
 mkdocs-static-i18n makes them once per language; each compiled the same ~150 templates again,
 about a fifth of a build. This hook gives those environments Jinja's file-system bytecode cache
-(a private directory under the system's temporary directory): the second language of a build,
-and every later build or ``mkdocs serve`` rebuild, load the compiled code instead. Jinja stores a
-checksum of each template's source with its code, so an edited or upgraded template is compiled
-afresh; the cache never changes what is built.
+in the build cache's directory: the second language of a build, and every later build or
+``mkdocs serve`` rebuild, load the compiled code instead. Jinja stores a checksum of each
+template's source with its code, so an edited or upgraded template is compiled afresh; the
+cache never changes what is built.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-CACHE = FileSystemBytecodeCache(pattern="cnn-study-questions-%s.cache")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads a hook by its path; its sibling modules need this
+    sys.path.insert(0, str(ROOT))
+from hooks import build_cache  # noqa: E402
+
+CACHE = FileSystemBytecodeCache(str(build_cache.directory("jinja")))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

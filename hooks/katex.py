@@ -4,7 +4,8 @@ KaTeX comes from the npm registry (``package.json``, installed into ``node_modul
 ``make setup``); it is never committed. pymdownx.arithmatex (generic mode) leaves each formula
 as ``\\(...\\)`` in a ``span.arithmatex`` or ``\\[...\\]`` in a ``div.arithmatex``; this hook
 replaces the TeX in each finished page with KaTeX's HTML (with MathML for screen readers),
-rendered by one Node.js process for the whole build (``hooks/katex_render.cjs``). Pages then
+rendered by one Node.js process for the whole build (``hooks/katex_render.cjs``) and kept in the
+build cache (``hooks/build_cache.py``) for the next build. Pages then
 load no KaTeX script and show no unrendered flash; pages with math link KaTeX's stylesheet,
 and the browser fetches the fonts a page uses from ``assets/katex/fonts``.
 
@@ -23,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,7 +35,7 @@ from mkdocs.structure.pages import Page
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads a hook by its path; its sibling modules need this
     sys.path.insert(0, str(ROOT))
-from hooks import katex_fonts  # noqa: E402
+from hooks import build_cache, katex_fonts  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex"
 KATEX_DIST = KATEX / "dist"
@@ -47,38 +49,70 @@ MATH = re.compile(
 SITE_CSS = re.compile(r'<link rel="stylesheet" href="(?P<root>[^"]*)assets/site\.css">')
 
 
+Key = tuple[str, bool]  # (TeX, display mode)
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """KaTeX's HTML for one formula, and the characters it draws with each font face."""
+
+    html: str
+    glyphs: dict[katex_fonts.Face, str]
+
+
 class Katex:
-    """One long-lived ``node`` process that turns TeX into KaTeX HTML; answers are cached."""
+    """KaTeX's HTML for formulas: from the build cache, else from one long-lived ``node``."""
 
     def __init__(self) -> None:
-        node = shutil.which("node")
-        if node is None:
-            raise PluginError("Node.js is missing: `node` is not on PATH (see README, set-up).")
-        self.process = subprocess.Popen(
-            [node, str(RENDERER), str(KATEX)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        self.cache: dict[tuple[str, bool], str | Exception] = {}
-        atexit.register(self.close)
+        self.process: subprocess.Popen | None = None
+        self.memory: dict[Key, Typeset | Exception] = {}
+        self.stored = build_cache.directory("katex")
+        self.version = json.loads((KATEX / "package.json").read_text(encoding="utf-8"))["version"]
+        self.css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
 
-    def render(self, formulas: list[tuple[str, bool]]) -> dict[tuple[str, bool], str | Exception]:
-        """KaTeX's HTML for each ``(tex, display)``, or the error KaTeX raised for it."""
-        missing = sorted(set(formulas) - self.cache.keys())
-        if missing:
-            request = [{"tex": tex, "display": display} for tex, display in missing]
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-            answers = json.loads(self.process.stdout.readline())
-            for key, answer in zip(missing, answers, strict=True):
-                error = answer.get("error")
-                self.cache[key] = answer["html"] if error is None else ValueError(error)
-        return {key: self.cache[key] for key in formulas}
+    def render(self, formulas: list[Key]) -> dict[Key, Typeset | Exception]:
+        """Each formula typeset, or the error KaTeX raised for it."""
+        for key in set(formulas) - self.memory.keys():
+            file = self.stored / f"{build_cache.key(self.version, *key)}.json"
+            if file.is_file():
+                saved = json.loads(file.read_text(encoding="utf-8"))
+                glyphs = {tuple(face.split("|")): text for face, text in saved["glyphs"].items()}
+                self.memory[key] = Typeset(saved["html"], glyphs)
+        missing = sorted(set(formulas) - self.memory.keys())
+        for key, answer in zip(missing, self._node(missing), strict=True):
+            if "error" in answer:
+                self.memory[key] = ValueError(answer["error"])
+                continue
+            drawn = katex_fonts.glyphs(answer["html"], self.css)
+            glyphs = {face: "".join(sorted(characters)) for face, characters in drawn.items()}
+            self.memory[key] = Typeset(answer["html"], glyphs)
+            saved = {"html": answer["html"], "glyphs": {"|".join(f): t for f, t in glyphs.items()}}
+            file = self.stored / f"{build_cache.key(self.version, *key)}.json"
+            build_cache.store(file, json.dumps(saved, ensure_ascii=False).encode("utf-8"))
+        return {key: self.memory[key] for key in formulas}
+
+    def _node(self, formulas: list[Key]) -> list[dict[str, str]]:
+        if not formulas:
+            return []
+        if self.process is None:
+            node = shutil.which("node")
+            if node is None:
+                raise PluginError("Node.js is missing: `node` is not on PATH (see README).")
+            self.process = subprocess.Popen(
+                [node, str(RENDERER), str(KATEX)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            )
+            atexit.register(self.close)
+        request = [{"tex": tex, "display": display} for tex, display in formulas]
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
 
     def close(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.stdin.close()
             self.process.wait(timeout=10)
 
@@ -87,7 +121,6 @@ _katex: Katex | None = None
 # For the whole site (every language's build): the characters each KaTeX font face draws, and
 # the site directory of the first (default language) build, where the fonts are written.
 _glyphs: dict[katex_fonts.Face, set[str]] = {}
-_counted: set[tuple[str, bool]] = set()  # formulas whose characters are in _glyphs
 _site_dir: Path | None = None
 
 
@@ -126,15 +159,11 @@ def typeset(output: str, where: str) -> str:
         if isinstance(result, Exception):
             raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {result}")
         tag = "div" if display else "span"
-        return f'<{tag} class="arithmatex">{result}</{tag}>'
+        return f'<{tag} class="arithmatex">{result.html}</{tag}>'
 
     output = MATH.sub(replace, output)
-    new = [(key, result) for key, result in rendered.items() if key not in _counted]
-    if new:
-        css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
-        for key, result in new:
-            katex_fonts.merge(_glyphs, katex_fonts.glyphs(result, css).items())
-            _counted.add(key)
+    for result in rendered.values():
+        katex_fonts.merge(_glyphs, result.glyphs.items())
     return output
 
 

@@ -10,6 +10,7 @@ A browser test compares this with the fonts Chromium actually computes for every
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from hooks import build_cache
 
 Face = tuple[str, str, str]  # (font-family, font-style, font-weight) of an @font-face
 DEFAULT_FACE: Face = ("KaTeX_Main", "normal", "400")  # `.katex { font: normal 1.21em KaTeX_Main }`
@@ -101,8 +104,13 @@ def glyphs(rendered: str, css: str) -> dict[Face, set[str]]:
     return parser.found
 
 
-@cache
 def _subset(font: Path, characters: str) -> bytes:
+    """``font`` cut to ``characters``, from the build cache when it was cut so before."""
+    stored = build_cache.directory("fonts") / build_cache.key(
+        font.name, hashlib.sha256(font.read_bytes()).hexdigest(), characters
+    )
+    if stored.is_file():
+        return stored.read_bytes()
     woff2 = TTFont(font, recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff2"
@@ -111,6 +119,7 @@ def _subset(font: Path, characters: str) -> bytes:
     subsetter.subset(woff2)
     out = BytesIO()
     woff2.save(out)
+    build_cache.store(stored, out.getvalue())
     return out.getvalue()
 
 
@@ -125,6 +134,6 @@ def subset_fonts(used: dict[Face, set[str]], css: str, fonts: Path, out: Path) -
     return written
 
 
-def merge(into: dict[Face, set[str]], more: Iterable[tuple[Face, set[str]]]) -> None:
+def merge(into: dict[Face, set[str]], more: Iterable[tuple[Face, Iterable[str]]]) -> None:
     for face, characters in more:
         into.setdefault(face, set()).update(characters)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 from mkdocs.exceptions import PluginError
 
-from hooks import katex, katex_fonts
+from hooks import build_cache, katex, katex_fonts
 from tests.site.conftest import page_urls
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
@@ -152,3 +153,26 @@ def test_every_character_chromium_draws_is_in_the_served_font(browser, site_url,
         page.close()
     assert not problems, problems
     assert ("KaTeX_Math", "italic", "400") in faces_seen
+
+
+def test_a_later_build_takes_formulas_and_fonts_from_the_build_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_cache, "CACHE_DIR", tmp_path)
+    formula = ("\\frac{a}{b}", False)
+    first = katex.Katex()
+    typeset = first.render([formula])[formula]
+    assert first.process is not None  # rendered by node
+    first.close()
+    second = katex.Katex()
+    assert second.render([formula])[formula] == typeset
+    assert second.process is None  # read back, node never started
+    assert set(typeset.glyphs[("KaTeX_Math", "italic", "400")]) == {"a", "b"}
+
+    font = ORIGINAL_FONTS / "KaTeX_Main-Regular.woff2"
+    cut = katex_fonts._subset(font, "12")
+    assert len(list((tmp_path / "fonts").iterdir())) == 1
+    assert katex_fonts._subset(font, "12") == cut
+    assert characters_in_bytes(cut) >= {"1", "2"} and "3" not in characters_in_bytes(cut)
+
+
+def characters_in_bytes(font: bytes) -> set[str]:
+    return {chr(code) for code in TTFont(BytesIO(font)).getBestCmap()}
