@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from mkdocs.exceptions import PluginError
 
 from hooks import build_cache, katex, katex_fonts
-from tests.site.conftest import page_urls
+from tests.site.conftest import page_urls, visit_params
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
 
@@ -58,20 +58,6 @@ CSS = (katex.KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
 ORIGINAL_FONTS = katex.KATEX_DIST / "fonts"
 MATH_PAGES = ["", "losses/", "dilated-convolution/", "residual-networks/", "reference/"]
 MATH_PAGES += ["en/" + url for url in MATH_PAGES]
-# Every text node KaTeX draws, with the face Chromium computes for it: "family|style|weight".
-BROWSER_FACES = """() => {
-  const faces = {};
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const element = node.parentElement;
-    if (!element.closest('.katex-html')) continue;
-    const style = getComputedStyle(element);
-    const family = style.fontFamily.split(',')[0].trim().replace(/"/g, '');
-    const key = [family, style.fontStyle, style.fontWeight].join('|');
-    faces[key] = (faces[key] || '') + node.data.replace(/[ \\n]/g, '');
-  }
-  return faces;
-}"""
 
 
 def characters_in(font: Path) -> set[str]:
@@ -135,24 +121,11 @@ def test_the_glyph_check_reports_a_missing_character(built_site):
 
 
 @pytest.mark.browser
-def test_every_character_chromium_draws_is_in_the_served_font(browser, site_url, built_site):
-    served = built_site / "assets" / "katex" / "fonts"
-    page = browser.new_page()
-    problems, faces_seen = {}, set()
-    try:
-        for url in MATH_PAGES:
-            page.goto(site_url + url, wait_until="load")
-            drawn = {
-                tuple(key.split("|")): set(text)
-                for key, text in page.evaluate(BROWSER_FACES).items()
-            }
-            faces_seen |= drawn.keys()
-            if found := missing_glyphs(drawn, served):
-                problems[url or "/"] = found
-    finally:
-        page.close()
-    assert not problems, problems
-    assert ("KaTeX_Math", "italic", "400") in faces_seen
+@pytest.mark.parametrize("visit", visit_params(MATH_PAGES), indirect=True)
+def test_every_character_chromium_draws_is_in_the_served_font(visit, built_site):
+    drawn = {tuple(face.split("|")): set(text) for face, text in visit.loaded.katex_faces.items()}
+    assert drawn, f"/{visit.url}: no KaTeX text found"
+    assert missing_glyphs(drawn, built_site / "assets" / "katex" / "fonts") == [], f"/{visit.url}"
 
 
 def test_a_later_build_takes_formulas_and_fonts_from_the_build_cache(tmp_path, monkeypatch):

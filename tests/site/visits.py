@@ -29,6 +29,19 @@ SNAPSHOT = """() => ({
   formulas: document.querySelectorAll('.arithmatex').length,
   typeset: document.querySelectorAll('.arithmatex .katex').length,
   ordinaryAtoms: document.querySelectorAll('.katex .mord').length,
+  katexFaces: (() => {  // the text KaTeX draws, by the face Chromium computes for it
+    const faces = {};
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      if (!element.closest('.katex-html')) continue;
+      const style = getComputedStyle(element);
+      const family = style.fontFamily.split(',')[0].trim().replace(/"/g, '');
+      const face = [family, style.fontStyle, style.fontWeight].join('|');
+      faces[face] = (faces[face] || '') + node.data.replace(/[ \\n]/g, '');
+    }
+    return faces;
+  })(),
 })"""
 
 
@@ -41,6 +54,7 @@ class Loaded:
     formulas: int  # .arithmatex elements
     typeset: int  # .arithmatex elements with KaTeX markup inside
     ordinary_atoms: int  # KaTeX .mord boxes: typeset symbols, fractions, sums...
+    katex_faces: dict[str, str]  # "family|style|weight" -> the characters KaTeX draws with it
 
 
 @dataclass
@@ -83,6 +97,7 @@ def visiting(
             formulas=facts["formulas"],
             typeset=facts["typeset"],
             ordinary_atoms=facts["ordinaryAtoms"],
+            katex_faces=facts["katexFaces"],
         )
         yield Visit(url=url, page=page, loaded=loaded, errors=errors, outside=outside)
     finally:
