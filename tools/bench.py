@@ -43,10 +43,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -396,43 +392,6 @@ def page_scores(report: dict, root: str = "") -> dict:
     }
 
 
-class GzipHandler(SimpleHTTPRequestHandler):
-    """Static files; text ones gzipped (level 6) for clients that accept it, as GitHub Pages."""
-
-    compressed_suffixes = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        file = Path(self.translate_path(self.path))
-        if file.is_dir() and urlsplit(self.path).path.endswith("/"):
-            file = file / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and file.is_file() and file.name.endswith(self.compressed_suffixes)):
-            super().do_GET()  # also redirects /page to /page/ and answers 404
-            return
-        body = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(file)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextmanager
-def serve_gzipped(directory: Path) -> Iterator[str]:
-    """Like ``tests.site.serving.serve``, with responses compressed as the deployed site's."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def lighthouse_scores(site: Path, compress: bool = True) -> dict:
     """Lighthouse on LIGHTHOUSE_PAGES of the built ``site``; ``{"error": ...}`` if it can't run.
 
@@ -450,7 +409,7 @@ def lighthouse_scores(site: Path, compress: bool = True) -> dict:
     start = time.perf_counter()
     pages = []
     version = None
-    server = serve_gzipped(site) if compress else serve(site)
+    server = serve(site, compress=compress)
     with server as root, tempfile.TemporaryDirectory(prefix="lighthouse-") as directory:
         for number, page in enumerate(LIGHTHOUSE_PAGES):
             print(f"  lighthouse /{page} ...", flush=True)
