@@ -2,9 +2,11 @@
 
 Compiled Jinja templates (``hooks/jinja_cache.py``), KaTeX's HTML for each formula and the
 cut-down fonts (``hooks/katex.py``) are pure functions of their inputs, so they are stored under
-a key made from those inputs, in one private directory per user under the system's temporary
-directory, as Python keeps ``__pycache__``. Deleting it (``clear``) costs time, never
-correctness; ``make bench`` does so to time a cold build.
+a key made from all of those inputs (the code that makes them included), in the user's cache
+directory (``$CNN_STUDY_QUESTIONS_CACHE``, else ``$XDG_CACHE_HOME`` or ``~/.cache``, then
+``cnn-study-questions``), as Python keeps ``__pycache__``. Deleting it (``clear``) costs time,
+never correctness: ``make bench`` does so to time a cold build, and the reproducibility test
+builds once with an empty cache. An unreadable entry is treated as missing.
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
-CACHE_DIR = Path(tempfile.gettempdir()) / f"cnn-study-questions-build-{os.getuid()}"
+
+def root() -> Path:
+    """The cache directory (read from the environment each time, so tests can move it)."""
+    if given := os.environ.get("CNN_STUDY_QUESTIONS_CACHE"):
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "cnn-study-questions"
 
 
 def directory(name: str) -> Path:
     """The cache's subdirectory ``name``, created private to this user if missing."""
-    path = CACHE_DIR / name
+    path = root() / name
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -31,8 +39,17 @@ def key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def fingerprint(*files: Path) -> str:
+    """A digest of the files' contents: part of a key when their code makes the value."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def store(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (builds may run side by side)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # `clear` may have run meanwhile
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(handle, "wb") as file:
         file.write(data)
@@ -40,4 +57,4 @@ def store(path: Path, data: bytes) -> None:
 
 
 def clear() -> None:
-    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    shutil.rmtree(root(), ignore_errors=True)

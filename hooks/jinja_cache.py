@@ -12,6 +12,7 @@ cache never changes what is built.
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache
@@ -23,17 +24,24 @@ if str(ROOT) not in sys.path:  # MkDocs loads a hook by its path; its sibling mo
     sys.path.insert(0, str(ROOT))
 from hooks import build_cache  # noqa: E402
 
-CACHE = FileSystemBytecodeCache(str(build_cache.directory("jinja")))
+# Compiled code also depends on the environments' options, which these packages set.
+PACKAGES = ("jinja2", "mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python")
+
+
+def bytecode_cache() -> FileSystemBytecodeCache:
+    """The cache for these package versions, in the build cache's current directory."""
+    versions = "-".join(metadata.version(package) for package in PACKAGES)
+    return FileSystemBytecodeCache(str(build_cache.directory("jinja-" + build_cache.key(versions))))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """mkdocstrings renders while pages are converted, before ``on_env``: give it the cache now."""
     mkdocstrings = config.plugins.get("mkdocstrings")
     if mkdocstrings is not None:
-        mkdocstrings.handlers.get_handler("python").env.bytecode_cache = CACHE
+        mkdocstrings.handlers.get_handler("python").env.bytecode_cache = bytecode_cache()
     return files
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    env.bytecode_cache = CACHE  # the theme's templates
+    env.bytecode_cache = bytecode_cache()  # the theme's templates
     return env

@@ -67,17 +67,23 @@ class Katex:
         self.process: subprocess.Popen | None = None
         self.memory: dict[Key, Typeset | Exception] = {}
         self.stored = build_cache.directory("katex")
-        self.version = json.loads((KATEX / "package.json").read_text(encoding="utf-8"))["version"]
         self.css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+        # what a cached answer was made with: KaTeX itself, how it is called, how glyphs are read
+        makers = [KATEX / "package.json", KATEX_DIST / "katex.min.css", RENDERER]
+        self.made_with = build_cache.fingerprint(*makers, Path(katex_fonts.__file__))
+
+    def _file(self, key: Key) -> Path:
+        return self.stored / f"{build_cache.key(self.made_with, *key)}.json"
 
     def render(self, formulas: list[Key]) -> dict[Key, Typeset | Exception]:
         """Each formula typeset, or the error KaTeX raised for it."""
         for key in set(formulas) - self.memory.keys():
-            file = self.stored / f"{build_cache.key(self.version, *key)}.json"
-            if file.is_file():
-                saved = json.loads(file.read_text(encoding="utf-8"))
+            try:
+                saved = json.loads(self._file(key).read_text(encoding="utf-8"))
                 glyphs = {tuple(face.split("|")): text for face, text in saved["glyphs"].items()}
                 self.memory[key] = Typeset(saved["html"], glyphs)
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # not cached, or unreadable: typeset it afresh
         missing = sorted(set(formulas) - self.memory.keys())
         for key, answer in zip(missing, self._node(missing), strict=True):
             if "error" in answer:
@@ -87,8 +93,7 @@ class Katex:
             glyphs = {face: "".join(sorted(characters)) for face, characters in drawn.items()}
             self.memory[key] = Typeset(answer["html"], glyphs)
             saved = {"html": answer["html"], "glyphs": {"|".join(f): t for f, t in glyphs.items()}}
-            file = self.stored / f"{build_cache.key(self.version, *key)}.json"
-            build_cache.store(file, json.dumps(saved, ensure_ascii=False).encode("utf-8"))
+            build_cache.store(self._file(key), json.dumps(saved, ensure_ascii=False).encode())
         return {key: self.memory[key] for key in formulas}
 
     def _node(self, formulas: list[Key]) -> list[dict[str, str]]:
@@ -122,6 +127,7 @@ _katex: Katex | None = None
 # the site directory of the first (default language) build, where the fonts are written.
 _glyphs: dict[katex_fonts.Face, set[str]] = {}
 _site_dir: Path | None = None
+_dirty = False  # `--dirty`: only changed pages are built
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -178,8 +184,23 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output[: site_css.start()] + link + output[site_css.start() :]
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    global _dirty
+    _dirty = dirty
+
+
 def on_post_build(config: MkDocsConfig) -> None:
-    if _glyphs and _site_dir is not None:
-        css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
-        fonts = _site_dir / "assets" / "katex" / "fonts"
-        katex_fonts.subset_fonts(_glyphs, css, KATEX_DIST / "fonts", fonts)
+    global _katex
+    if _katex is not None:  # `mkdocs serve` loads this hook afresh for each rebuild
+        _katex.close()
+        _katex = None
+    if not _glyphs or _site_dir is None:
+        return
+    fonts = _site_dir / "assets" / "katex" / "fonts"
+    if _dirty:  # only the changed pages were seen: their characters are not all the site needs
+        fonts.mkdir(parents=True, exist_ok=True)
+        for font in (KATEX_DIST / "fonts").glob("*.woff2"):
+            shutil.copyfile(font, fonts / font.name)
+        return
+    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    katex_fonts.subset_fonts(_glyphs, css, KATEX_DIST / "fonts", fonts)

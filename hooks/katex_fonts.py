@@ -10,7 +10,6 @@ A browser test compares this with the fonts Chromium actually computes for every
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -18,6 +17,7 @@ from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
@@ -106,9 +106,8 @@ def glyphs(rendered: str, css: str) -> dict[Face, set[str]]:
 
 def _subset(font: Path, characters: str) -> bytes:
     """``font`` cut to ``characters``, from the build cache when it was cut so before."""
-    stored = build_cache.directory("fonts") / build_cache.key(
-        font.name, hashlib.sha256(font.read_bytes()).hexdigest(), characters
-    )
+    made_with = (fontTools.version, build_cache.fingerprint(font, Path(__file__)))
+    stored = build_cache.directory("fonts") / build_cache.key(font.name, *made_with, characters)
     if stored.is_file():
         return stored.read_bytes()
     woff2 = TTFont(font, recalcTimestamp=False)

@@ -44,10 +44,21 @@ def test_an_edited_template_is_compiled_again(environment):
     assert CountingEnvironment.compiled == 2
 
 
-def test_the_hook_gives_the_theme_and_mkdocstrings_the_cache():
+def test_the_hook_gives_the_theme_and_mkdocstrings_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_STUDY_QUESTIONS_CACHE", str(tmp_path))
     handler = SimpleNamespace(env=Environment())
     handlers = SimpleNamespace(get_handler=lambda name: handler if name == "python" else None)
     config = SimpleNamespace(plugins={"mkdocstrings": SimpleNamespace(handlers=handlers)})
     jinja_cache.on_files(None, config)
-    assert handler.env.bytecode_cache is jinja_cache.CACHE
-    assert jinja_cache.on_env(Environment(), config, None).bytecode_cache is jinja_cache.CACHE
+    theme = jinja_cache.on_env(Environment(loader=DictLoader({"t": "{{ 1 + 1 }}"})), config, None)
+    for env in (handler.env, theme):
+        assert env.bytecode_cache.directory.startswith(str(tmp_path / "jinja-"))
+    assert theme.get_template("t").render() == "2"
+    assert len(list(tmp_path.glob("jinja-*/*.cache"))) == 1  # compiled code was stored
+
+
+def test_other_package_versions_get_another_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_STUDY_QUESTIONS_CACHE", str(tmp_path))
+    before = jinja_cache.bytecode_cache().directory
+    monkeypatch.setattr(jinja_cache.metadata, "version", lambda package: "0.0")
+    assert jinja_cache.bytecode_cache().directory != before

@@ -16,6 +16,13 @@ from tests.site.conftest import page_urls, visit_params
 ALL_PAGES = page_urls("zh") + page_urls("en")
 
 
+@pytest.fixture(autouse=True)
+def empty_build_cache(tmp_path, monkeypatch):
+    """Each test typesets and cuts fonts afresh, in a cache of its own (not the user's)."""
+    monkeypatch.setattr(build_cache, "root", lambda: tmp_path)
+    monkeypatch.setattr(katex, "_katex", None)
+
+
 def test_inline_and_display_formulas_become_katex_html():
     page = (
         '<p><span class="arithmatex">\\(a &lt; b\\)</span></p>'
@@ -128,8 +135,7 @@ def test_every_character_chromium_draws_is_in_the_served_font(visit, built_site)
     assert missing_glyphs(drawn, built_site / "assets" / "katex" / "fonts") == [], f"/{visit.url}"
 
 
-def test_a_later_build_takes_formulas_and_fonts_from_the_build_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_cache, "CACHE_DIR", tmp_path)
+def test_a_later_build_takes_formulas_and_fonts_from_the_build_cache(tmp_path):
     formula = ("\\frac{a}{b}", False)
     first = katex.Katex()
     typeset = first.render([formula])[formula]
@@ -145,6 +151,31 @@ def test_a_later_build_takes_formulas_and_fonts_from_the_build_cache(tmp_path, m
     assert len(list((tmp_path / "fonts").iterdir())) == 1
     assert katex_fonts._subset(font, "12") == cut
     assert characters_in_bytes(cut) >= {"1", "2"} and "3" not in characters_in_bytes(cut)
+
+
+def test_entries_made_otherwise_or_unreadable_are_typeset_afresh():
+    formula = ("x^2", True)
+    katex.Katex().render([formula])
+    other_code = katex.Katex()
+    other_code.made_with = "another renderer"
+    assert isinstance(other_code.render([formula])[formula], katex.Typeset)
+    assert other_code.process is not None
+    other_code.close()
+    corrupt = katex.Katex()
+    corrupt._file(formula).write_text("{not json", encoding="utf-8")
+    assert isinstance(corrupt.render([formula])[formula], katex.Typeset)
+    assert corrupt.process is not None
+    corrupt.close()
+
+
+def test_a_dirty_build_serves_the_whole_fonts(tmp_path, monkeypatch):
+    fonts = tmp_path / "assets" / "katex" / "fonts"
+    monkeypatch.setattr(katex, "_site_dir", tmp_path)
+    monkeypatch.setattr(katex, "_glyphs", {("KaTeX_Main", "normal", "400"): {"1"}})
+    monkeypatch.setattr(katex, "_dirty", True)
+    katex.on_post_build(None)
+    name = "KaTeX_Main-Regular.woff2"
+    assert (fonts / name).read_bytes() == (ORIGINAL_FONTS / name).read_bytes()
 
 
 def characters_in_bytes(font: bytes) -> set[str]:

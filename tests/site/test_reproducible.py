@@ -32,16 +32,24 @@ def differences(first: Path, second: Path) -> list[str]:
     return problems
 
 
-def test_a_second_build_is_byte_identical(built_site, tmp_path):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build(site: Path, cache: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CNN_STUDY_QUESTIONS_CACHE": str(cache)}
     env.pop("SOURCE_DATE_EPOCH", None)
-    second = tmp_path / "second"
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(second)]
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
     result = subprocess.run(mkdocs, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    problems = differences(built_site, second)
-    assert problems == [], "\n".join(problems)
-    assert len(list(second.rglob("*.html"))) >= 12
+
+
+def test_builds_are_byte_identical_with_or_without_the_build_cache(built_site, tmp_path):
+    """A cold build (empty hooks/build_cache.py cache) and a warm one give the session's site."""
+    cache = tmp_path / "cache"
+    build(tmp_path / "cold", cache)
+    assert any(cache.glob("katex/*.json")) and any(cache.glob("fonts/*"))
+    build(tmp_path / "warm", cache)
+    for site in ("cold", "warm"):
+        problems = differences(built_site, tmp_path / site)
+        assert problems == [], f"{site} build:\n" + "\n".join(problems)
+    assert len(list((tmp_path / "warm").rglob("*.html"))) >= 12
 
 
 def test_the_sitemap_is_dated_by_the_commit_not_the_clock(built_site):
