@@ -31,7 +31,6 @@ It is a measurement, not a test: it never fails on a missed target, it reports i
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -214,20 +213,22 @@ def page_weights(site: Path) -> list[dict]:
 
     sys.path.insert(0, str(ROOT))
     from tests.site.conftest import page_urls
-    from tests.site.serving import launch_chromium, serve
+    from tests.site.serving import gzipped, launch_chromium, serve
 
-    gzipped: dict[Path, int] = {}
+    sizes: dict[Path, int] = {}
 
     def wire_bytes(url: str) -> int:
+        """What a GitHub Pages-like server sends for ``url`` (see ``serving.gzipped``)."""
         path = urlsplit(url).path
         file = site / path.lstrip("/")
         if path.endswith("/") or file.is_dir():
             file = file / "index.html"
         if not file.is_file():
             return 0
-        if file not in gzipped:
-            gzipped[file] = len(gzip.compress(file.read_bytes(), compresslevel=6, mtime=0))
-        return gzipped[file]
+        if file not in sizes:
+            body = gzipped(file)
+            sizes[file] = file.stat().st_size if body is None else len(body)
+        return sizes[file]
 
     results = []
     with serve(site) as root, sync_playwright() as playwright:
@@ -257,12 +258,15 @@ def page_weights(site: Path) -> list[dict]:
 
 
 def search_indexes(site: Path) -> dict[str, dict]:
+    sys.path.insert(0, str(ROOT))
+    from tests.site.serving import gzipped
+
     sizes = {}
     for language, relative in SEARCH_INDEXES.items():
-        data = (site / relative).read_bytes()
+        index = site / relative
         sizes[language] = {
-            "kb": round(len(data) / 1024, 1),
-            "gzip_kb": round(len(gzip.compress(data, compresslevel=6, mtime=0)) / 1024, 1),
+            "kb": round(index.stat().st_size / 1024, 1),
+            "gzip_kb": round(len(gzipped(index)) / 1024, 1),
         }
     return sizes
 

@@ -32,20 +32,28 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-class _GzipHandler(_QuietHandler):
-    """Text files gzipped (level 6) for clients that accept it, as GitHub Pages serves them."""
+COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
-    compressed_suffixes = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+def gzipped(file: Path) -> bytes | None:
+    """The gzip body (level 6) sent for ``file`` as GitHub Pages sends it; None if sent as is."""
+    if not file.name.endswith(COMPRESSED_SUFFIXES):
+        return None  # fonts and images are compressed already
+    return gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
+
+
+class _GzipHandler(_QuietHandler):
+    """Text files gzipped (``gzipped``) for clients that accept it."""
 
     def do_GET(self) -> None:
         file = Path(self.translate_path(self.path))
         if file.is_dir() and urlsplit(self.path).path.endswith("/"):
             file = file / "index.html"
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and file.is_file() and file.name.endswith(self.compressed_suffixes)):
+        body = gzipped(file) if accepts and file.is_file() else None
+        if body is None:
             super().do_GET()  # also redirects /page to /page/ and answers 404
             return
-        body = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(file)))
         self.send_header("Content-Encoding", "gzip")
