@@ -27,6 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -39,6 +40,7 @@ from hooks import build_cache, katex_fonts  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex"
 KATEX_DIST = KATEX / "dist"
+KATEX_CSS = KATEX_DIST / "katex.min.css"
 RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
 STYLESHEET = "assets/katex/katex.min.css"
 MATH = re.compile(
@@ -67,9 +69,9 @@ class Katex:
         self.process: subprocess.Popen | None = None
         self.memory: dict[Key, Typeset | Exception] = {}
         self.stored = build_cache.directory("katex")
-        self.css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+        self.css = KATEX_CSS.read_text(encoding="utf-8")
         # what a cached answer was made with: KaTeX itself, how it is called, how glyphs are read
-        makers = [KATEX / "package.json", KATEX_DIST / "katex.min.css", RENDERER]
+        makers = [KATEX / "package.json", KATEX_CSS, RENDERER]
         self.made_with = build_cache.fingerprint(*makers, Path(katex_fonts.__file__))
 
     def _file(self, key: Key) -> Path:
@@ -127,7 +129,10 @@ _katex: Katex | None = None
 # the site directory of the first (default language) build, where the fonts are written.
 _glyphs: dict[katex_fonts.Face, set[str]] = {}
 _site_dir: Path | None = None
-_dirty = False  # `--dirty`: only changed pages are built
+# Pages this build has and has finished: `--dirty` builds (and `mkdocs serve --dirty`
+# rebuilds, which load this hook afresh and get no `on_startup`) finish only changed ones.
+_pages = {"expected": 0, "finished": 0}
+_partial = False  # some build of this site saw only part of its pages
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -140,11 +145,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     if not KATEX_DIST.is_dir():
         raise PluginError(f"KaTeX is missing: {KATEX_DIST} does not exist. Run `make setup`.")
-    sources = [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").iterdir())]
+    sources = [KATEX_CSS, *sorted((KATEX_DIST / "fonts").iterdir())]
     for source in sources:
         uri = "assets/katex/" + source.relative_to(KATEX_DIST).as_posix()
         files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Count this build's pages (its files are final only now: i18n sorts them last)."""
+    global _partial
+    _partial = _partial or _pages["finished"] < _pages["expected"]  # the build before this one
+    _pages.update(expected=len(files.documentation_pages()), finished=0)
+    return env
 
 
 def _formula(match: re.Match[str]) -> tuple[str, bool]:
@@ -174,6 +187,7 @@ def typeset(output: str, where: str) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    _pages["finished"] += 1
     if not MATH.search(output):
         return output
     output = typeset(output, page.file.src_uri)
@@ -184,11 +198,6 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output[: site_css.start()] + link + output[site_css.start() :]
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    global _dirty
-    _dirty = dirty
-
-
 def on_post_build(config: MkDocsConfig) -> None:
     global _katex
     if _katex is not None:  # `mkdocs serve` loads this hook afresh for each rebuild
@@ -197,10 +206,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not _glyphs or _site_dir is None:
         return
     fonts = _site_dir / "assets" / "katex" / "fonts"
-    if _dirty:  # only the changed pages were seen: their characters are not all the site needs
+    if _partial or _pages["finished"] < _pages["expected"]:  # not every page's characters seen
         fonts.mkdir(parents=True, exist_ok=True)
         for font in (KATEX_DIST / "fonts").glob("*.woff2"):
             shutil.copyfile(font, fonts / font.name)
         return
-    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    css = KATEX_CSS.read_text(encoding="utf-8")
     katex_fonts.subset_fonts(_glyphs, css, KATEX_DIST / "fonts", fonts)

@@ -61,7 +61,7 @@ def test_some_pages_have_math_and_some_do_not(built_site):
 
 # --- the cut-down fonts (hooks/katex_fonts.py) ---
 
-CSS = (katex.KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+CSS = katex.KATEX_CSS.read_text(encoding="utf-8")
 ORIGINAL_FONTS = katex.KATEX_DIST / "fonts"
 MATH_PAGES = ["", "losses/", "dilated-convolution/", "residual-networks/", "reference/"]
 MATH_PAGES += ["en/" + url for url in MATH_PAGES]
@@ -168,14 +168,18 @@ def test_entries_made_otherwise_or_unreadable_are_typeset_afresh():
     corrupt.close()
 
 
-def test_a_dirty_build_serves_the_whole_fonts(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("expected", "finished"), [(2, 1), (0, 0)])
+def test_fonts_are_cut_only_when_every_page_was_built(tmp_path, monkeypatch, expected, finished):
     fonts = tmp_path / "assets" / "katex" / "fonts"
+    fonts.mkdir(parents=True)
     monkeypatch.setattr(katex, "_site_dir", tmp_path)
     monkeypatch.setattr(katex, "_glyphs", {("KaTeX_Main", "normal", "400"): {"1"}})
-    monkeypatch.setattr(katex, "_dirty", True)
+    monkeypatch.setattr(katex, "_pages", {"expected": expected, "finished": finished})
+    monkeypatch.setattr(katex, "_partial", False)
     katex.on_post_build(None)
     name = "KaTeX_Main-Regular.woff2"
-    assert (fonts / name).read_bytes() == (ORIGINAL_FONTS / name).read_bytes()
+    whole = (fonts / name).read_bytes() == (ORIGINAL_FONTS / name).read_bytes()
+    assert whole == (finished < expected)  # a --dirty build saw only some pages' characters
 
 
 def characters_in_bytes(font: bytes) -> set[str]:
