@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test lint bench lock clean
+.PHONY: setup serve build test lint outputs terms bench lock clean
 
 setup: $(READY)
 
@@ -30,8 +30,14 @@ test: setup
 	$(BIN)/python -m pytest -n auto
 
 lint: setup
-	$(BIN)/ruff check snippets tests hooks tools conftest.py
-	$(BIN)/ruff format --check snippets tests hooks tools conftest.py
+	$(BIN)/ruff check snippets sitekit tests hooks tools conftest.py
+	$(BIN)/ruff format --check snippets sitekit tests hooks tools conftest.py
+
+# After changing docs/terms.yml: the jieba user dictionary from the terms, then jieba's
+# dictionary cut to the site's words (both are read by the search plugin).
+terms: setup
+	$(BIN)/python -m sitekit.terms
+	$(BIN)/python tools/jieba_dict.py
 
 # Build time against a bare-Material floor, rebuild time, test phases, page weight in the
 # browser; prints a table and writes bench-results.json (not committed). See tools/bench.py.

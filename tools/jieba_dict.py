@@ -12,8 +12,10 @@ site's search indexes, and loads in milliseconds:
 * one filler entry carrying the frequency of all the words left out, so the total frequency,
   which every word's probability is divided by, stays the same.
 
-``tests/site/test_search.py`` checks the sameness on the built site; when new Chinese text makes
-the file stale, it fails and names this command.
+``tests/site/test_search_dictionary.py`` checks the sameness on the built site; when new Chinese
+text makes the file stale, it fails and names this command. The user dictionary
+(``tools/jieba_user_dict.txt``, the terms search keeps whole) is generated from ``docs/terms.yml``
+by ``python -m sitekit.terms``; ``make terms`` runs both.
 """
 
 from __future__ import annotations
