@@ -33,6 +33,11 @@ lint: setup
 	$(BIN)/ruff check snippets sitekit tests hooks tools conftest.py
 	$(BIN)/ruff format --check snippets sitekit tests hooks tools conftest.py
 
+# After changing code whose output a page shows: run every block on the pages (both languages)
+# and in the snippets docstrings, and rewrite its `#>` lines with what it printed.
+outputs: setup
+	$(BIN)/python -m pytest -p no:cacheprovider -n 0 -q --update-outputs docs snippets
+
 # After changing docs/terms.yml: the jieba user dictionary from the terms, then jieba's
 # dictionary cut to the site's words (both are read by the search plugin).
 terms: setup
