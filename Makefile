@@ -27,7 +27,7 @@ build: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check snippets sitekit tests hooks tools conftest.py
