@@ -12,6 +12,7 @@ from pytest_markdown_docs.definitions import FenceTestDefinition
 
 from sitekit.build import DOCS, ROOT
 from sitekit.fence_runner import (
+    OutputUpdates,
     PrintCheckRunner,
     _outermost_line,
     expected_outputs,
@@ -120,3 +121,34 @@ def test_make_outputs_rewrites_a_changed_number_in_both_languages(tmp_path):
     for page, text in zip(pages, originals, strict=True):
         expected = text.replace("out_channels=8", "out_channels=4").replace("#> 224", "#> 112")
         assert page.read_text("utf-8") == expected
+
+
+def test_a_docstring_fence_is_found_indented_and_a_line_off(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text(
+        'def f():\n    """Doc.\n\n    ```python\n    print(1)\n    #> 3\n    ```\n    """\n',
+        "utf-8",
+    )
+    start = 4  # pytest-markdown-docs counted the fence a line later than it is in the file
+    old = "\n" * start + "print(1)\n#> 3\n"
+    updates = OutputUpdates()
+    updates.add(
+        FenceTestDefinition(old, (), start, module, None), "\n" * start + "print(1)\n#> 1\n"
+    )
+    assert updates.write() == [f"{module}:5"]
+    assert module.read_text("utf-8").splitlines()[4:6] == ["    print(1)", "    #> 1"]
+
+
+def test_a_fence_that_changed_since_it_ran_is_not_overwritten(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("```python\nprint(2)\n#> 2\n```\n", "utf-8")
+    updates = OutputUpdates()
+    updates.add(FenceTestDefinition("\nprint(1)\n#> 2\n", (), 1, page, None), "\nprint(1)\n#> 1\n")
+    with pytest.raises(AssertionError, match="not the one that ran"):
+        updates.write()
+    assert page.read_text("utf-8") == "```python\nprint(2)\n#> 2\n```\n"
+
+
+def test_update_outputs_refuses_parallel_workers(tmp_path):
+    result = make_outputs("--update-outputs", "-n", "2", tmp_path, cwd=tmp_path)
+    assert result.returncode != 0 and "run it with -n 0" in result.stderr
