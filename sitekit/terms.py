@@ -9,6 +9,7 @@ parentheses, ``空洞卷积 (dilated convolution)``, plain or in bold.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ HEADERS = {"zh": ("中文", "English", "说明"), "en": ("中文", "English", "M
 ALSO = {"zh": "（又称{}）", "en": " (also {})"}
 SEE = {"zh": "见[{title}]({page})一章。", "en": "See the [{title}]({page}) chapter."}
 JIEBA_FREQUENCY = "20 n"  # frequency and part of speech of every user word (as jieba wants)
+log = logging.getLogger("mkdocs.plugins.sitekit.terms")
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -234,6 +236,13 @@ class TermsPlugin(BasePlugin):
         for file in list(files):
             if file.abs_src_path and Path(file.abs_src_path) == self.source:
                 files.remove(file)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        user_dict = getattr(getattr(search, "config", None), "jieba_dict_user", None)
+        if user_dict:
+            path = Path(config.config_file_path).parent / user_dict
+            if path.read_text(encoding="utf-8") != user_dictionary(self.terms):
+                # a warning fails the strict build; `make serve` shows it at once
+                log.warning(f"{user_dict} is stale against {self.source.name}: run `make terms`")
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):

@@ -127,3 +127,19 @@ def test_the_built_glossaries_show_the_table(built_site, table, url, language):
     for term in table.all:
         assert term.zh_forms()[0] in html
     assert not (built_site / "terms.yml").exists()
+
+
+def test_a_build_warns_when_the_search_words_are_stale(table, tmp_path, caplog):
+    stale = tmp_path / "user_dict.txt"
+    stale.write_text("卷积 20 n\n", encoding="utf-8")
+    search = type("Search", (), {"config": type("C", (), {"jieba_dict_user": str(stale)})()})()
+    config = type("Config", (), {"plugins": {"search": search}})()
+    config.config_file_path = str(tmp_path / "mkdocs.yml")
+    plugin = terms.TermsPlugin()
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.sitekit.terms"):
+        plugin.on_files([], config)
+    assert "is stale against terms.yml: run `make terms`" in caplog.text
+    stale.write_text(terms.user_dictionary(table), encoding="utf-8")
+    caplog.clear()
+    plugin.on_files([], config)
+    assert caplog.text == ""
