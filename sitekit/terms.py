@@ -59,7 +59,7 @@ class Term:
             for inner in re.findall(r"\(([^)]*)\)", form):  # "... (MSE)" -> "MSE", "... , MSE"
                 forms.add(inner.strip("`"))
                 forms.add(f"{bare.strip()}, {inner}")
-                forms.add(re.sub(r"\(([^)]*)\)", inner, form))  # "dilated atrous convolution"
+                forms.add(form.replace(f"({inner})", inner))  # "dilated atrous convolution"
             if " / " in form:
                 forms.update(part.strip() for part in form.split(" / "))
         return {f.lower() for f in forms if f}
@@ -221,6 +221,7 @@ class TermsPlugin(BasePlugin):
     def __init__(self) -> None:
         self.terms: Terms | None = None
         self.source: Path = TERMS_FILE
+        self.warned = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.source = Path(config.docs_dir) / TERMS_FILE.name
@@ -240,7 +241,8 @@ class TermsPlugin(BasePlugin):
         user_dict = getattr(getattr(search, "config", None), "jieba_dict_user", None)
         if user_dict:
             path = Path(config.config_file_path).parent / user_dict
-            if path.read_text(encoding="utf-8") != user_dictionary(self.terms):
+            if path.read_text(encoding="utf-8") != user_dictionary(self.terms) and not self.warned:
+                self.warned = True  # once, not once per language
                 # a warning fails the strict build; `make serve` shows it at once
                 log.warning(f"{user_dict} is stale against {self.source.name}: run `make terms`")
         return files

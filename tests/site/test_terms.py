@@ -141,5 +141,5 @@ def test_a_build_warns_when_the_search_words_are_stale(table, tmp_path, caplog):
     assert "is stale against terms.yml: run `make terms`" in caplog.text
     stale.write_text(terms.user_dictionary(table), encoding="utf-8")
     caplog.clear()
-    plugin.on_files([], config)
+    terms.TermsPlugin().on_files([], config)
     assert caplog.text == ""
