@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test lint bench lock clean
+.PHONY: setup serve build test lint outputs terms bench lock clean
 
 setup: $(READY)
 
@@ -27,11 +27,22 @@ build: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: setup
-	$(BIN)/ruff check snippets tests hooks tools conftest.py
-	$(BIN)/ruff format --check snippets tests hooks tools conftest.py
+	$(BIN)/ruff check snippets sitekit tests hooks tools conftest.py
+	$(BIN)/ruff format --check snippets sitekit tests hooks tools conftest.py
+
+# After changing code whose output a page shows: run every block on the pages (both languages)
+# and in the snippets docstrings, and rewrite its `#>` lines with what it printed.
+outputs: setup
+	$(BIN)/python -m pytest -p no:cacheprovider -n 0 -q --update-outputs docs snippets
+
+# After changing docs/terms.yml: the jieba user dictionary from the terms, then jieba's
+# dictionary cut to the site's words (both are read by the search plugin).
+terms: setup
+	$(BIN)/python -m sitekit.terms
+	$(BIN)/python tools/jieba_dict.py
 
 # Build time against a bare-Material floor, rebuild time, test phases, page weight in the
 # browser; prints a table and writes bench-results.json (not committed). See tools/bench.py.

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import tests.site.fence_runner  # noqa: F401  (registers the `#>` output-checking runner)
+# The `#>` output check for every Python block, and `--update-outputs` (make outputs).
+pytest_plugins = ["sitekit.pytest_plugin"]
 
 ROOT = Path(__file__).resolve().parent
 DOCS = ROOT / "docs"
@@ -27,8 +28,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """Print what the gates counted: links checked, and how every page's Python block is run."""
-    from tests.site import links
-    from tests.site.fences import account_docs
+    from sitekit import links
+    from sitekit.fences import account_docs
 
     summaries = [
         value
@@ -38,7 +39,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         if name == links.SUMMARY_PROPERTY
     ]
     if summaries:
-        terminalreporter.section("Links in the built site (tests/site/links.py)")
+        terminalreporter.section("Links in the built site (sitekit/links.py)")
         terminalreporter.write_line(summaries[-1])
 
     ran: dict[str, dict[str, int]] = {}

@@ -6,7 +6,7 @@
 Prints a table and writes the figures to ``bench-results.json`` (not committed):
 
 * the cold strict build of the whole site (a fresh ``mkdocs build --strict`` process with
-  hooks/build_cache.py's directory deleted), the same again with it kept, and the
+  sitekit/build_cache.py's directory deleted), the same again with it kept, and the
   same Markdown built by bare Material as the floor: the project's hooks, mkdocstrings and
   autorefs off (figures are committed SVGs, so no figure is drawn during a build);
 * an incremental rebuild: ``mkdocs serve`` running, one page touched, time until it reloads;
@@ -95,6 +95,10 @@ def mkdocs_build(config: Path, site: Path, strict: bool = True) -> float:
     return elapsed
 
 
+# The project's own plugins (sitekit/) that were hooks; the floor builds without them.
+MACHINERY_PLUGINS = {"sitekit-katex", "sitekit-i18n-site", "sitekit-jinja-cache"}
+
+
 def bare_config(directory: Path) -> Path:
     """mkdocs.yml without the project's hooks, mkdocstrings and autorefs."""
 
@@ -110,7 +114,7 @@ def bare_config(directory: Path) -> Path:
     plugins = []
     for plugin in config["plugins"]:
         name = plugin if isinstance(plugin, str) else next(iter(plugin))
-        if name in {"mkdocstrings", "autorefs"}:
+        if name in {"mkdocstrings", "autorefs"} or name in MACHINERY_PLUGINS:
             continue
         if name == "search" and isinstance(plugin, dict):
             settings = plugin["search"]
@@ -128,9 +132,8 @@ def bare_config(directory: Path) -> Path:
 
 
 def forget_build_cache() -> None:
-    """Delete hooks/build_cache.py's directory: the next build compiles and typesets afresh."""
-    sys.path.insert(0, str(ROOT))
-    from hooks import build_cache
+    """Delete sitekit/build_cache.py's directory: the next build compiles and typesets afresh."""
+    from sitekit import build_cache
 
     build_cache.clear()
 
@@ -211,9 +214,8 @@ def test_phases() -> list[dict]:
 def page_weights(site: Path) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT))
-    from tests.site.conftest import page_urls
-    from tests.site.serving import gzipped, launch_chromium, serve
+    from sitekit.build import page_urls
+    from sitekit.serving import gzipped, launch_chromium, serve
 
     sizes: dict[Path, int] = {}
 
@@ -258,8 +260,7 @@ def page_weights(site: Path) -> list[dict]:
 
 
 def search_indexes(site: Path) -> dict[str, dict]:
-    sys.path.insert(0, str(ROOT))
-    from tests.site.serving import gzipped
+    from sitekit.serving import gzipped
 
     sizes = {}
     for language, relative in SEARCH_INDEXES.items():
@@ -288,8 +289,7 @@ def install_lighthouse() -> str | None:
 
 def chromium_executable() -> str:
     """Debian's Chromium where it exists, else the one Playwright installed."""
-    sys.path.insert(0, str(ROOT))
-    from tests.site.serving import SYSTEM_CHROMIUM
+    from sitekit.serving import SYSTEM_CHROMIUM
 
     if SYSTEM_CHROMIUM.exists():
         return str(SYSTEM_CHROMIUM)
@@ -348,8 +348,7 @@ def failing_audits(report: dict, root: str = "") -> list[dict]:
 
 def lighthouse_report(url: str, chrome: str, out: Path) -> dict:
     """Run the Lighthouse CLI on one URL (mobile, simulated throttling); its JSON report."""
-    sys.path.insert(0, str(ROOT))
-    from tests.site.serving import CHROMIUM_FLAGS
+    from sitekit.serving import CHROMIUM_FLAGS
 
     command = [
         str(LIGHTHOUSE_BIN),
@@ -403,8 +402,7 @@ def lighthouse_scores(site: Path, compress: bool = True) -> dict:
     uncompressed and Lighthouse's simulated 1.6 Mbit/s network makes the pages look slower
     than the deployed site is.
     """
-    sys.path.insert(0, str(ROOT))
-    from tests.site.serving import serve
+    from sitekit.serving import serve
 
     reason = install_lighthouse()
     if reason is not None:

@@ -12,14 +12,15 @@ site's search indexes, and loads in milliseconds:
 * one filler entry carrying the frequency of all the words left out, so the total frequency,
   which every word's probability is divided by, stays the same.
 
-``tests/site/test_search.py`` checks the sameness on the built site; when new Chinese text makes
-the file stale, it fails and names this command.
+``tests/site/test_search_dictionary.py`` checks the sameness on the built site; when new Chinese
+text makes the file stale, it fails and names this command. The user dictionary
+(``tools/jieba_user_dict.txt``, the terms search keeps whole) is generated from ``docs/terms.yml``
+by ``python -m sitekit.terms``; ``make terms`` runs both.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -27,6 +28,8 @@ from pathlib import Path
 
 import jieba
 from backrefs import bre
+
+from sitekit.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIMMED = ROOT / "tools" / "jieba_dict.txt"
@@ -100,8 +103,7 @@ def main() -> None:
         runs = han_runs(Path(sys.argv[1]))
     else:
         with tempfile.TemporaryDirectory(prefix="jieba-site-") as site:
-            command = [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", site]
-            subprocess.run(command, cwd=ROOT, check=True)
+            build_site(Path(site))
             runs = han_runs(Path(site))
     TRIMMED.write_text(trimmed_dictionary(runs), encoding="utf-8")
     kept = TRIMMED.read_text(encoding="utf-8").count("\n") - 1

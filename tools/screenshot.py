@@ -8,13 +8,11 @@ PAGE is a URL path such as ``""`` (the Chinese home page) or ``en/glossary/``.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.site.serving import launch_chromium, serve
+from sitekit.serving import launch_chromium, serve
 
 
 def main() -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from sitekit.serving import serve
+from sitekit.visits import Visit, visiting
 from tests.site.conftest import page_urls, twin_url, visit_params
-from tests.site.serving import serve
-from tests.site.visits import Visit, visiting
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""hooks/jinja_cache.py: later builds reuse compiled templates, never stale ones."""
+"""sitekit/jinja_cache.py: later builds reuse compiled templates, never stale ones."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from jinja2 import DictLoader, Environment, FileSystemBytecodeCache
 
-from hooks import jinja_cache
+from sitekit import jinja_cache
 
 
 class CountingEnvironment(Environment):
@@ -44,13 +44,14 @@ def test_an_edited_template_is_compiled_again(environment):
     assert CountingEnvironment.compiled == 2
 
 
-def test_the_hook_gives_the_theme_and_mkdocstrings_the_cache(tmp_path, monkeypatch):
+def test_the_plugin_gives_the_theme_and_mkdocstrings_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("CNN_STUDY_QUESTIONS_CACHE", str(tmp_path))
     handler = SimpleNamespace(env=Environment())
     handlers = SimpleNamespace(get_handler=lambda name: handler if name == "python" else None)
     config = SimpleNamespace(plugins={"mkdocstrings": SimpleNamespace(handlers=handlers)})
-    jinja_cache.on_files(None, config)
-    theme = jinja_cache.on_env(Environment(loader=DictLoader({"t": "{{ 1 + 1 }}"})), config, None)
+    plugin = jinja_cache.JinjaCachePlugin()
+    plugin.on_files(None, config)
+    theme = plugin.on_env(Environment(loader=DictLoader({"t": "{{ 1 + 1 }}"})), config, None)
     for env in (handler.env, theme):
         assert env.bytecode_cache.directory.startswith(str(tmp_path / "jinja-"))
     assert theme.get_template("t").render() == "2"

@@ -1,4 +1,4 @@
-"""Math is typeset at build time (hooks/katex.py): pages carry KaTeX's HTML, not TeX."""
+"""Math is typeset at build time (sitekit/katex.py): pages carry KaTeX's HTML, not TeX."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from mkdocs.exceptions import PluginError
 
-from hooks import build_cache, katex, katex_fonts
+from sitekit import build_cache, katex, katex_fonts
 from tests.site.conftest import page_urls, visit_params
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
@@ -20,7 +20,6 @@ ALL_PAGES = page_urls("zh") + page_urls("en")
 def empty_build_cache(tmp_path, monkeypatch):
     """Each test typesets and cuts fonts afresh, in a cache of its own (not the user's)."""
     monkeypatch.setattr(build_cache, "root", lambda: tmp_path)
-    monkeypatch.setattr(katex, "_katex", None)
 
 
 def test_inline_and_display_formulas_become_katex_html():
@@ -28,7 +27,7 @@ def test_inline_and_display_formulas_become_katex_html():
         '<p><span class="arithmatex">\\(a &lt; b\\)</span></p>'
         '<div class="arithmatex">\\[\n\\sum_{i=1}^{n} x_i\n\\]</div>'
     )
-    out = katex.typeset(page, "page.md")
+    out = katex.KatexPlugin().typeset(page, "page.md")
     assert "\\(" not in out and "\\[" not in out
     assert out.count('class="katex"') == 2
     assert out.count('class="katex-display"') == 1
@@ -38,7 +37,7 @@ def test_inline_and_display_formulas_become_katex_html():
 
 def test_a_formula_katex_cannot_parse_fails_and_names_the_page():
     with pytest.raises(PluginError, match=r"losses\.md: KaTeX cannot typeset '\\\\frac\{1\}'"):
-        katex.typeset('<span class="arithmatex">\\(\\frac{1}\\)</span>', "losses.md")
+        katex.KatexPlugin().typeset('<span class="arithmatex">\\(\\frac{1}\\)</span>', "losses.md")
 
 
 @pytest.mark.parametrize("url", ALL_PAGES)
@@ -59,7 +58,7 @@ def test_some_pages_have_math_and_some_do_not(built_site):
     assert min(counts) == 0 and max(counts) > 20
 
 
-# --- the cut-down fonts (hooks/katex_fonts.py) ---
+# --- the cut-down fonts (sitekit/katex_fonts.py) ---
 
 CSS = katex.KATEX_CSS.read_text(encoding="utf-8")
 ORIGINAL_FONTS = katex.KATEX_DIST / "fonts"
@@ -97,7 +96,9 @@ def test_the_stylesheet_is_read_whole():
 
 
 def test_glyphs_follow_the_katex_classes():
-    html = katex.typeset('<span class="arithmatex">\\(\\mathbf{W} x + \\sum_i y\\)</span>', "t")
+    html = katex.KatexPlugin().typeset(
+        '<span class="arithmatex">\\(\\mathbf{W} x + \\sum_i y\\)</span>', "t"
+    )
     drawn = katex_fonts.glyphs(html, CSS)
     assert drawn[("KaTeX_Main", "normal", "700")] == {"W"}
     assert drawn[("KaTeX_Math", "italic", "400")] == {"x", "y", "i"}
@@ -135,6 +136,14 @@ def test_every_character_chromium_draws_is_in_the_served_font(visit, built_site)
     assert missing_glyphs(drawn, built_site / "assets" / "katex" / "fonts") == [], f"/{visit.url}"
 
 
+def test_what_a_build_gathers_lives_on_its_plugin_instance():
+    first, second = katex.KatexPlugin(), katex.KatexPlugin()
+    first.typeset('<span class="arithmatex">\\(x\\)</span>', "a.md")
+    first.on_post_build(None)
+    assert first.glyphs and first.katex is None  # node closed after the build
+    assert second.glyphs == {} and second.katex is None
+
+
 def test_a_later_build_takes_formulas_and_fonts_from_the_build_cache(tmp_path):
     formula = ("\\frac{a}{b}", False)
     first = katex.Katex()
@@ -169,14 +178,14 @@ def test_entries_made_otherwise_or_unreadable_are_typeset_afresh():
 
 
 @pytest.mark.parametrize(("expected", "finished"), [(2, 1), (0, 0)])
-def test_fonts_are_cut_only_when_every_page_was_built(tmp_path, monkeypatch, expected, finished):
+def test_fonts_are_cut_only_when_every_page_was_built(tmp_path, expected, finished):
     fonts = tmp_path / "assets" / "katex" / "fonts"
     fonts.mkdir(parents=True)
-    monkeypatch.setattr(katex, "_site_dir", tmp_path)
-    monkeypatch.setattr(katex, "_glyphs", {("KaTeX_Main", "normal", "400"): {"1"}})
-    monkeypatch.setattr(katex, "_pages", {"expected": expected, "finished": finished})
-    monkeypatch.setattr(katex, "_partial", False)
-    katex.on_post_build(None)
+    plugin = katex.KatexPlugin()
+    plugin.site_dir = tmp_path
+    plugin.glyphs = {("KaTeX_Main", "normal", "400"): {"1"}}
+    plugin.pages = {"expected": expected, "finished": finished}
+    plugin.on_post_build(None)
     name = "KaTeX_Main-Regular.woff2"
     whole = (fonts / name).read_bytes() == (ORIGINAL_FONTS / name).read_bytes()
     assert whole == (finished < expected)  # a --dirty build saw only some pages' characters

@@ -1,4 +1,4 @@
-"""Gate: zero broken links, anchors and asset paths in either language (tests/site/links.py)."""
+"""Gate: zero broken links, anchors and asset paths in either language (sitekit/links.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from tests.site import links
+from sitekit import links
+from sitekit.links import check_site
 from tests.site.conftest import LANGUAGES, ROOT
-from tests.site.links import check_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links" / "site"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"

@@ -7,7 +7,7 @@ import sys
 
 from tests.site.conftest import ROOT
 
-PATHS = ["snippets", "tests", "hooks", "tools", "conftest.py"]
+PATHS = ["snippets", "sitekit", "tests", "hooks", "tools", "conftest.py"]
 
 
 def test_ruff_check_is_clean():

@@ -1,11 +1,11 @@
-"""tests/site/serving.py: the local server, plain or gzipped as GitHub Pages serves the site."""
+"""sitekit/serving.py: the local server, plain or gzipped as GitHub Pages serves the site."""
 
 from __future__ import annotations
 
 import gzip
 import urllib.request
 
-from tests.site.serving import serve
+from sitekit.serving import serve
 
 
 def fetch(url: str, accept_gzip: bool) -> tuple[str | None, bytes]:

@@ -1,12 +1,12 @@
-"""Gate: every page and its translation share their structure (tests/site/twins.py)."""
+"""Gate: every page and its translation share their structure (sitekit/twins.py)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+from sitekit.twins import check_docs, format_report, outline
 from tests.site.conftest import DOCS
-from tests.site.twins import check_docs, format_report, outline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "twins"
 

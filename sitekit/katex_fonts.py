@@ -21,7 +21,7 @@ import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from hooks import build_cache
+from sitekit import build_cache
 
 Face = tuple[str, str, str]  # (font-family, font-style, font-weight) of an @font-face
 DEFAULT_FACE: Face = ("KaTeX_Main", "normal", "400")  # `.katex { font: normal 1.21em KaTeX_Main }`

@@ -1,4 +1,6 @@
-"""Keep compiled Jinja templates between builds (``hooks/build_cache.py``).
+"""Keep compiled Jinja templates between builds (``sitekit/build_cache.py``).
+
+The MkDocs plugin ``sitekit-jinja-cache`` (``JinjaCachePlugin``).
 
 Every build makes new Jinja environments (Material's theme, mkdocstrings' Python handler), and
 mkdocs-static-i18n makes them once per language; each compiled the same ~150 templates again,
@@ -11,18 +13,14 @@ cache never changes what is built.
 
 from __future__ import annotations
 
-import sys
 from importlib import metadata
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # MkDocs loads a hook by its path; its sibling modules need this
-    sys.path.insert(0, str(ROOT))
-from hooks import build_cache  # noqa: E402
+from sitekit import build_cache
 
 # Compiled code also depends on the environments' options, which these packages set.
 PACKAGES = ("jinja2", "mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python")
@@ -34,14 +32,16 @@ def bytecode_cache() -> FileSystemBytecodeCache:
     return FileSystemBytecodeCache(str(build_cache.directory("jinja-" + build_cache.key(versions))))
 
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """mkdocstrings renders while pages are converted, before ``on_env``: give it the cache now."""
-    mkdocstrings = config.plugins.get("mkdocstrings")
-    if mkdocstrings is not None:
-        mkdocstrings.handlers.get_handler("python").env.bytecode_cache = bytecode_cache()
-    return files
+class JinjaCachePlugin(BasePlugin):
+    """Give the theme's and mkdocstrings' Jinja environments the bytecode cache (no state)."""
 
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """mkdocstrings renders while pages are converted, before ``on_env``: give it the cache."""
+        mkdocstrings = config.plugins.get("mkdocstrings")
+        if mkdocstrings is not None:
+            mkdocstrings.handlers.get_handler("python").env.bytecode_cache = bytecode_cache()
+        return files
 
-def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    env.bytecode_cache = bytecode_cache()  # the theme's templates
-    return env
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        env.bytecode_cache = bytecode_cache()  # the theme's templates
+        return env

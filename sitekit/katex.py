@@ -4,15 +4,19 @@ KaTeX comes from the npm registry (``package.json``, installed into ``node_modul
 ``make setup``); it is never committed. pymdownx.arithmatex (generic mode) leaves each formula
 as ``\\(...\\)`` in a ``span.arithmatex`` or ``\\[...\\]`` in a ``div.arithmatex``; this hook
 replaces the TeX in each finished page with KaTeX's HTML (with MathML for screen readers),
-rendered by one Node.js process for the whole build (``hooks/katex_render.cjs``) and kept in the
-build cache (``hooks/build_cache.py``) for the next build. Pages then
+rendered by one Node.js process for the whole build (``sitekit/katex_render.cjs``) and kept in the
+build cache (``sitekit/build_cache.py``) for the next build. Pages then
 load no KaTeX script and show no unrendered flash; pages with math link KaTeX's stylesheet,
 and the browser fetches the fonts a page uses from ``assets/katex/fonts``.
 
 After the build, each font a page uses is cut down to the characters the site's math draws
-with it (``hooks/katex_fonts.py``). The search index is built before this runs, so it keeps
+with it (``sitekit/katex_fonts.py``). The search index is built before this runs, so it keeps
 the TeX source, not KaTeX's markup.
 A formula KaTeX cannot parse fails the build, naming the page and the formula.
+
+The MkDocs plugin ``sitekit-katex`` (``KatexPlugin``): what it gathers over one ``mkdocs build``
+(both languages' builds) lives on the instance. Without ``on_startup``, ``mkdocs serve`` makes a
+fresh instance for every rebuild, as it loaded a hook afresh.
 """
 
 from __future__ import annotations
@@ -23,20 +27,19 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from sitekit import build_cache, katex_fonts
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # MkDocs loads a hook by its path; its sibling modules need this
-    sys.path.insert(0, str(ROOT))
-from hooks import build_cache, katex_fonts  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex"
 KATEX_DIST = KATEX / "dist"
@@ -124,92 +127,85 @@ class Katex:
             self.process.wait(timeout=10)
 
 
-_katex: Katex | None = None
-# For the whole site (every language's build): the characters each KaTeX font face draws, and
-# the site directory of the first (default language) build, where the fonts are written.
-_glyphs: dict[katex_fonts.Face, set[str]] = {}
-_site_dir: Path | None = None
-# Pages this build has and has finished: `--dirty` builds (and `mkdocs serve --dirty`
-# rebuilds, which load this hook afresh and get no `on_startup`) finish only changed ones.
-_pages = {"expected": 0, "finished": 0}
-_partial = False  # some build of this site saw only part of its pages
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site_dir
-    if _site_dir is None:
-        _site_dir = Path(config.site_dir)
-    return config
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    if not KATEX_DIST.is_dir():
-        raise PluginError(f"KaTeX is missing: {KATEX_DIST} does not exist. Run `make setup`.")
-    sources = [KATEX_CSS, *sorted((KATEX_DIST / "fonts").iterdir())]
-    for source in sources:
-        uri = "assets/katex/" + source.relative_to(KATEX_DIST).as_posix()
-        files.append(File.generated(config, uri, abs_src_path=str(source)))
-    return files
-
-
-def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Count this build's pages (its files are final only now: i18n sorts them last)."""
-    global _partial
-    _partial = _partial or _pages["finished"] < _pages["expected"]  # the build before this one
-    _pages.update(expected=len(files.documentation_pages()), finished=0)
-    return env
-
-
 def _formula(match: re.Match[str]) -> tuple[str, bool]:
     display = match["display"] is not None
     return html.unescape(match["display"] if display else match["inline"]).strip(), display
 
 
-def typeset(output: str, where: str) -> str:
-    """``output`` with every arithmatex formula rendered by KaTeX (one request per page)."""
-    global _katex
-    if _katex is None:
-        _katex = Katex()
-    rendered = _katex.render([_formula(match) for match in MATH.finditer(output)])
+class KatexPlugin(BasePlugin):
+    """Typeset every page's math with KaTeX; cut KaTeX's fonts to what the site draws."""
 
-    def replace(match: re.Match[str]) -> str:
-        tex, display = _formula(match)
-        result = rendered[tex, display]
-        if isinstance(result, Exception):
-            raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {result}")
-        tag = "div" if display else "span"
-        return f'<{tag} class="arithmatex">{result.html}</{tag}>'
+    def __init__(self) -> None:
+        self.katex: Katex | None = None
+        # For the whole site (every language's build): the characters each KaTeX font face
+        # draws, and the site directory of the first (default language) build, where the fonts go.
+        self.glyphs: dict[katex_fonts.Face, set[str]] = {}
+        self.site_dir: Path | None = None
+        # Pages this build has and has finished: `--dirty` builds finish only changed ones.
+        self.pages = {"expected": 0, "finished": 0}
+        self.partial = False  # some build of this site saw only part of its pages
 
-    output = MATH.sub(replace, output)
-    for result in rendered.values():
-        katex_fonts.merge(_glyphs, result.glyphs.items())
-    return output
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.site_dir is None:
+            self.site_dir = Path(config.site_dir)
+        return config
 
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not KATEX_DIST.is_dir():
+            raise PluginError(f"KaTeX is missing: {KATEX_DIST} does not exist. Run `make setup`.")
+        sources = [KATEX_CSS, *sorted((KATEX_DIST / "fonts").iterdir())]
+        for source in sources:
+            uri = "assets/katex/" + source.relative_to(KATEX_DIST).as_posix()
+            files.append(File.generated(config, uri, abs_src_path=str(source)))
+        return files
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    _pages["finished"] += 1
-    if not MATH.search(output):
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Count this build's pages (its files are final only now: i18n sorts them last)."""
+        self.partial = self.partial or self.pages["finished"] < self.pages["expected"]
+        self.pages.update(expected=len(files.documentation_pages()), finished=0)
+        return env
+
+    def typeset(self, output: str, where: str) -> str:
+        """``output`` with every arithmatex formula rendered by KaTeX (one request per page)."""
+        if self.katex is None:
+            self.katex = Katex()
+        rendered = self.katex.render([_formula(match) for match in MATH.finditer(output)])
+
+        def replace(match: re.Match[str]) -> str:
+            tex, display = _formula(match)
+            result = rendered[tex, display]
+            if isinstance(result, Exception):
+                raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {result}")
+            tag = "div" if display else "span"
+            return f'<{tag} class="arithmatex">{result.html}</{tag}>'
+
+        output = MATH.sub(replace, output)
+        for result in rendered.values():
+            katex_fonts.merge(self.glyphs, result.glyphs.items())
         return output
-    output = typeset(output, page.file.src_uri)
-    site_css = SITE_CSS.search(output)
-    if site_css is None:
-        raise PluginError(f"{page.file.src_uri}: no assets/site.css link to put KaTeX's CSS by")
-    link = f'<link rel="stylesheet" href="{site_css["root"]}{STYLESHEET}">'
-    return output[: site_css.start()] + link + output[site_css.start() :]
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        self.pages["finished"] += 1
+        if not MATH.search(output):
+            return output
+        output = self.typeset(output, page.file.src_uri)
+        site_css = SITE_CSS.search(output)
+        if site_css is None:
+            raise PluginError(f"{page.file.src_uri}: no assets/site.css link to put KaTeX's CSS by")
+        link = f'<link rel="stylesheet" href="{site_css["root"]}{STYLESHEET}">'
+        return output[: site_css.start()] + link + output[site_css.start() :]
 
-def on_post_build(config: MkDocsConfig) -> None:
-    global _katex
-    if _katex is not None:  # `mkdocs serve` loads this hook afresh for each rebuild
-        _katex.close()
-        _katex = None
-    if not _glyphs or _site_dir is None:
-        return
-    fonts = _site_dir / "assets" / "katex" / "fonts"
-    if _partial or _pages["finished"] < _pages["expected"]:  # not every page's characters seen
-        fonts.mkdir(parents=True, exist_ok=True)
-        for font in (KATEX_DIST / "fonts").glob("*.woff2"):
-            shutil.copyfile(font, fonts / font.name)
-        return
-    css = KATEX_CSS.read_text(encoding="utf-8")
-    katex_fonts.subset_fonts(_glyphs, css, KATEX_DIST / "fonts", fonts)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.katex is not None:  # one node process per language's build
+            self.katex.close()
+            self.katex = None
+        if not self.glyphs or self.site_dir is None:
+            return
+        fonts = self.site_dir / "assets" / "katex" / "fonts"
+        if self.partial or self.pages["finished"] < self.pages["expected"]:  # characters unseen
+            fonts.mkdir(parents=True, exist_ok=True)
+            for font in (KATEX_DIST / "fonts").glob("*.woff2"):
+                shutil.copyfile(font, fonts / font.name)
+            return
+        css = KATEX_CSS.read_text(encoding="utf-8")
+        katex_fonts.subset_fonts(self.glyphs, css, KATEX_DIST / "fonts", fonts)

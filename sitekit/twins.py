@@ -9,7 +9,7 @@ two outlines, and :func:`check_docs` does it for a whole ``docs/`` directory, na
 and what differs.
 
 The fence reader follows pymdownx.superfences, not CommonMark: a fence indented under a list
-item, an admonition or a content tab is still a fence. ``tests/site/fences.py`` uses it to count
+item, an admonition or a content tab is still a fence. ``sitekit/fences.py`` uses it to count
 the Python blocks a reader sees.
 """
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
-from tests.site.twins import outline
+from sitekit.twins import outline
 
 PYTHON = {"py", "python", "python3", "pycon"}
 INCLUDE_LINE = re.compile(r'^-{2}8<-{2}\s+"(?P<path>[^":]+)(?::[\w-]+)?"$')

@@ -1,0 +1,88 @@
+"""Give each language its own search and a switcher that fetches nothing missing.
+
+The MkDocs plugin ``sitekit-i18n-site`` (``I18nSitePlugin``), after ``i18n`` in ``mkdocs.yml``.
+
+mkdocs-static-i18n builds the Chinese site into ``site/`` and the English one into
+``site/en/``, but both builds share the theme's assets at the root and write their search
+index to the same ``site/search/search_index.json``; at the end the plugin stacks both
+languages into that one file. English searches then returned Chinese pages mixed in. This hook:
+
+1. turns the merge off and moves each non-default language's index to ``site/<lang>/search/``
+   (restoring the default language's index at the root);
+2. points the theme's JavaScript ``base`` on those pages at ``<lang>/`` so that their search
+   loads their own index and their results link inside their own language;
+3. sets mkdocstrings' locale to the language being built, so the API reference says
+   "参数" on Chinese pages and "Parameters" on English ones. mkdocstrings 1.0 offers no public
+   per-language locale: its ``locale`` option is read once, in its ``on_config``, before
+   mkdocs-static-i18n switches language, and the handlers keep it in the private
+   ``Handlers._locale``. This plugin sets that attribute, here and nowhere else;
+   ``tests/site/test_build.py::test_api_reference_labels_follow_the_page_language`` fails if a
+   mkdocstrings upgrade stops honouring it;
+4. drops the ``<link rel="alternate">`` tags from ``<head>``: Material's JavaScript fetches
+   ``sitemap.xml`` next to every such link, which is a 404 for every page but the home
+   pages. The language selector in the header keeps its per-page links, so switching still
+   lands on the twin page, and ``sitemap.xml`` still lists each page's language twins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
+
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">[^<]*?"base": ")([^"]*)"')
+
+
+def _i18n(config: MkDocsConfig):
+    return config.plugins.get("i18n")
+
+
+def _language(config: MkDocsConfig) -> tuple[str, bool]:
+    i18n = _i18n(config)
+    return i18n.current_language, i18n.current_language == i18n.default_language
+
+
+class I18nSitePlugin(BasePlugin):
+    """One search index per language; mkdocstrings in the page's language (see above)."""
+
+    def __init__(self) -> None:
+        self.default_index: bytes | None = None  # the default language's index, kept for the end
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _i18n(config).reconfigure_search_index = lambda config: None
+        return config
+
+    @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen this build's language
+    def on_files(self, files, config: MkDocsConfig):
+        mkdocstrings = config.plugins.get("mkdocstrings")
+        if mkdocstrings is not None:
+            mkdocstrings.handlers._locale = _language(config)[0]  # no public API: see above
+        return files
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        output = HEAD_ALTERNATE.sub("", output)
+        language, is_default = _language(config)
+        if not is_default:
+            output = CONFIG_BASE.sub(lambda m: f'{m[1]}{m[2]}/{language}/"', output, count=1)
+        return output
+
+    @event_priority(-50)  # after the search plugin has written its index, before i18n's next build
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        language, is_default = _language(config)
+        index_path = Path(config.site_dir) / "search" / "search_index.json"
+        if is_default:
+            self.default_index = index_path.read_bytes()
+            return
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        prefix = f"{language}/"
+        for entry in index["docs"]:
+            entry["location"] = entry["location"].removeprefix(prefix)
+        target = Path(config.site_dir) / language / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        index_path.write_bytes(self.default_index)

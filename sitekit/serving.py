@@ -1,0 +1,89 @@
+"""Serve a built site on 127.0.0.1 and launch headless Chromium.
+
+One place for both, used by the browser tests (``tests/site/conftest.py``),
+``tools/screenshot.py`` and ``tools/bench.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
+def gzipped(file: Path) -> bytes | None:
+    """The gzip body (level 6) sent for ``file`` as GitHub Pages sends it; None if sent as is."""
+    if not file.name.endswith(COMPRESSED_SUFFIXES):
+        return None  # fonts and images are compressed already
+    return gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
+
+
+class _GzipHandler(_QuietHandler):
+    """Text files gzipped (``gzipped``) for clients that accept it."""
+
+    def do_GET(self) -> None:
+        file = Path(self.translate_path(self.path))
+        if file.is_dir() and urlsplit(self.path).path.endswith("/"):
+            file = file / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        body = gzipped(file) if accepts and file.is_file() else None
+        if body is None:
+            super().do_GET()  # also redirects /page to /page/ and answers 404
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(file)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def serve(directory: Path, compress: bool = False) -> Iterator[str]:
+    """Serve ``directory`` on a free port of 127.0.0.1; yield its root URL.
+
+    With ``compress``, text responses are gzipped as GitHub Pages gzips them (``make bench``).
+    """
+    handler_class = _GzipHandler if compress else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def launch_chromium(playwright):
+    """Headless Chromium: Debian's where it exists, else Playwright's own download.
+
+    Where there is no Debian chromium, set-up ran `playwright install chromium` instead and
+    Playwright finds its own browser when no executable is given.
+    """
+    executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
