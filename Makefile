@@ -15,7 +15,7 @@ setup: $(READY)
 # KaTeX (package-lock.json) and a headless Chromium.
 $(READY): pyproject.toml requirements.lock package.json package-lock.json tools/install-browser.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[docs,test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[figures,experiment,docs,test]"
 	npm ci --no-audit --no-fund --loglevel=error
 	tools/install-browser.sh $(BIN)/python
 	touch $@
