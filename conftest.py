@@ -55,9 +55,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         counted = ("blocks", "ran", "matched", "marked", "signatures")
         for language in ("zh", "en"):
             pages = sorted(
-                (counts, outcome)
-                for counts, outcome in copied
-                if counts["page"].startswith("/en/") == (language == "en")
+                (
+                    (counts, outcome)
+                    for counts, outcome in copied
+                    if counts["page"].startswith("/en/") == (language == "en")
+                ),
+                key=lambda pair: pair[0]["page"],
             )
             totals = dict.fromkeys(counted, 0)
             for counts, outcome in pages:

@@ -271,7 +271,7 @@ def run_page(page: str, html: str, python: Path, workdir: Path, timeout: float =
     env["MPLBACKEND"] = "Agg"
     process = subprocess.run(
         [str(python), "-I", "-c", HARNESS.read_text(encoding="utf-8")],
-        input=json.dumps({"blocks": [text for _, text in to_run]}),
+        input=json.dumps({"blocks": to_run}),
         capture_output=True,
         text=True,
         cwd=workdir,
@@ -300,3 +300,7 @@ def run_page(page: str, html: str, python: Path, workdir: Path, timeout: float =
         else:
             result.matched += 1
     return result
+
+
+if __name__ == "__main__":  # `make setup`: install the reader's PyTorch and extras ahead of tests
+    print(*environments(), sep="\n")

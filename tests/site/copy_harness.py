@@ -2,12 +2,13 @@
 
 ``tests/site/copy_blocks.py`` starts this file's text with ``python -I -c`` in the reader's
 virtual environment, so it imports nothing from the project (standard library only) and the
-project is not on ``sys.path``. It reads ``{"blocks": [source, ...]}`` as JSON from stdin, runs
-every block in one fresh ``__main__`` module (one namespace for the page, as in one interpreter),
-and records what each top-level statement writes to stdout: every write is charged to the line
-of the block's outermost frame that is running, the way ``tests/site/fence_runner.py`` charges a
-``print``. It writes one JSON object to stdout: per block, ``error`` (a traceback or ``null``) and
-``printed`` (``[line, text]`` pairs); and the interpreter's ``sys.path``.
+project is not on ``sys.path``. It reads ``{"blocks": [[number, source], ...]}`` as JSON from
+stdin (a block's number is its place on the page), runs every block in one fresh ``__main__``
+module (one namespace for the page, as in one interpreter), and records what each top-level
+statement writes to stdout: every write is charged to the line of the block's outermost frame
+that is running, the way ``tests/site/fence_runner.py`` charges a ``print``. It writes one JSON
+object to stdout: per block, ``error`` (a traceback or ``null``) and ``printed`` (``[line, text]``
+pairs); and the interpreter's ``sys.path``.
 """
 
 import json
@@ -43,15 +44,17 @@ class Recorder:
 main = types.ModuleType("__main__")  # the reader's __main__, apart from this harness's names
 sys.modules["__main__"] = main
 results = []
-for number, source in enumerate(request["blocks"], start=1):
+for number, source in request["blocks"]:
     filename = f"<copied block {number}>"
     recorder = Recorder(filename)
     error = None
     sys.stdout = recorder
     try:
         exec(compile(source, filename, "exec"), main.__dict__)
-    except BaseException:
-        error = traceback.format_exc()
+    except BaseException as raised:  # report from the block's frame on, not this harness's
+        error = "".join(
+            traceback.format_exception(raised.with_traceback(raised.__traceback__.tb_next))
+        )
     finally:
         sys.stdout = real_stdout
     results.append({"error": error, "printed": recorder.printed})
