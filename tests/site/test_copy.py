@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hooks.wheel import extras_requirement, wheel_name
-from tests.site.conftest import page_urls
+from tests.site.conftest import page_urls, visit_params
 from tests.site.copy_blocks import ReaderPython, copied_blocks, run_page
 
 SUMMARY_PROPERTY = "copy_blocks"
@@ -128,3 +128,25 @@ def test_the_reader_gets_torch_and_the_wheel_but_not_the_extras(readers, tmp_pat
     html = (FIXTURES / "environment.html").read_text(encoding="utf-8")
     result = run_page("environment.html", html, readers[False], tmp_path)
     assert result.problems == [] and result.matched == 1
+
+
+# What Material 9.8's copy button puts on the clipboard (bundle.js: the `data-clipboard-target` of
+# each copy button, then `hs`): the code's innerText while it carries `data-md-copying` (the
+# stylesheet then hides annotations), or an enclosing `data-copy`, with trailing space trimmed.
+COPY_BUTTON_TEXTS = """() => [...document.querySelectorAll('button[data-clipboard-target]')]
+.map(button => {
+  const code = document.querySelector(button.getAttribute('data-clipboard-target'));
+  code.setAttribute('data-md-copying', '');
+  const copy = code.closest('[data-copy]');
+  const text = copy ? copy.getAttribute('data-copy') : code.innerText;
+  code.removeAttribute('data-md-copying');
+  return text.trimEnd();
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("visit", visit_params(PAGES), indirect=True)
+def test_the_blocks_read_from_the_html_are_what_the_copy_buttons_copy(visit, built_site):
+    """The copy test reads the HTML; Chromium shows that this is what a click would copy."""
+    clicked = visit.page.evaluate(COPY_BUTTON_TEXTS)
+    assert clicked == [block.text for block in copied_blocks(page_html(built_site, visit.url))]
