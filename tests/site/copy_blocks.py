@@ -155,13 +155,14 @@ def _run(command: list[str], **kwargs) -> None:
 def environments() -> tuple[Path, Path]:
     """The cached layers: a venv with PyTorch, and a directory with the extras' packages.
 
-    Made once per key (Python version, the torch pin, the extras' pins) under the build cache
-    (``hooks/build_cache.py``); concurrent test runs wait on a lock while one makes them.
+    Both are installed with ``requirements.lock`` as constraints (PyTorch from its pin there),
+    once per key (the Python version, the lock file, the extras' requirements) under the build
+    cache (``hooks/build_cache.py``); concurrent test runs wait on a lock while one makes them.
     """
-    torch_pin = _pins("torch")
+    lock_file = ROOT / "requirements.lock"
     names = [re.split(r"[<>=!~;\[ ]", requirement)[0] for requirement in _extras_requirements()]
-    extras_pins = _pins(*names)
-    key = build_cache.key(sys.version, torch_pin, extras_pins, _extras_requirements())
+    lock_text = lock_file.read_text(encoding="utf-8")
+    key = build_cache.key(sys.version, lock_text, _extras_requirements())
     home = build_cache.directory("reader") / key
     torch_venv, extras_dir, done = home / "torch", home / "extras", home / "done"
     home.mkdir(parents=True, exist_ok=True)
@@ -171,12 +172,11 @@ def environments() -> tuple[Path, Path]:
             shutil.rmtree(torch_venv, ignore_errors=True)
             shutil.rmtree(extras_dir, ignore_errors=True)
             _run([sys.executable, "-m", "venv", str(torch_venv)])
-            pip = [str(torch_venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-            _run([*pip, *torch_pin])
-            constraints = home / "constraints.txt"
-            constraints.write_text("\n".join(torch_pin + extras_pins) + "\n", encoding="utf-8")
+            python = str(torch_venv / "bin" / "python")
+            pip = [python, "-m", "pip", "install", "--quiet", "-c", str(lock_file)]
+            _run([*pip, *_pins("torch")])
             # The extras go to their own directory, so the plain reader never sees them.
-            _run([*pip, "--target", str(extras_dir), "-c", str(constraints), *extras_pins])
+            _run([*pip, "--target", str(extras_dir), *_pins(*names)])
             done.touch()
     return torch_venv, extras_dir
 
