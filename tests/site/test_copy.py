@@ -11,13 +11,14 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from hooks.wheel import extras_requirement, wheel_name
 from tests.site.conftest import page_urls, visit_params
-from tests.site.copy_blocks import ReaderPython, copied_blocks, run_page
+from tests.site.copy_blocks import ReaderPython, copied_blocks, environments, run_page
 
 SUMMARY_PROPERTY = "copy_blocks"
 FIXTURES = Path(__file__).with_name("fixtures") / "copy"
@@ -65,8 +66,14 @@ def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Pat
     with (shared / "reader.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (shared / "reader.made").exists():
-            for with_extras, venv in venvs.items():
-                ReaderPython.create(venv, served[with_extras], with_extras=with_extras)
+            environments()  # the cached layers, before two threads need them
+            with ThreadPoolExecutor(max_workers=2) as pool:  # pip waits on I/O much of the time
+                made = [
+                    pool.submit(ReaderPython.create, venv, served[extras], with_extras=extras)
+                    for extras, venv in venvs.items()
+                ]
+                for future in made:
+                    future.result()
             (shared / "reader.made").touch()
     return {with_extras: venv / "bin" / "python" for with_extras, venv in venvs.items()}
 
