@@ -346,6 +346,57 @@ class Bottleneck(_Bottleneck):
         super().__init__(in_channels, planes, stride, dilation=dilation, stride_on=stride_on)
 
 
+# --8<-- [start:preact_block]
+class _PreActBlock(nn.Module):
+    """Full pre-activation unit (He et al., ECCV 2016, Fig. 4e): nothing after the addition."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.relu = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.conv1(self.relu(self.bn1(x)))  # BN and ReLU come before each weight layer
+        out = self.conv2(self.relu(self.bn2(out)))  # F(x)
+        return x + out  # x_{l+1} = x_l + F(x_l): the shortcut stays a clean identity
+
+
+# --8<-- [end:preact_block]
+
+
+class PreActBlock(_PreActBlock):
+    """The full pre-activation residual unit of He et al. (ECCV 2016, Fig. 4e and §4).
+
+    ``x + conv(ReLU(BN(conv(ReLU(BN(x))))))``: BN and ReLU move in front of each 3x3
+    convolution, and nothing follows the addition, so ``x_{l+1} = x_l + F(x_l)`` holds exactly
+    (the paper's Eq. 3). The unit keeps the shape of its input.
+
+    ```python
+    import torch
+    from snippets.resnet import PreActBlock
+
+    block = PreActBlock(16)
+    x = torch.randn(2, 16, 8, 8)
+    print(tuple(block(x).shape), bool((block(x) < 0).any()))  # no ReLU at the end
+    #> (2, 16, 8, 8) True
+    ```
+
+    Args:
+        channels: channels of the input and the output, >= 1.
+
+    Raises:
+        TypeError: if ``channels`` is not an integer.
+        ValueError: if ``channels`` < 1.
+    """
+
+    def __init__(self, channels: int) -> None:
+        _check_int("channels", channels, 1)
+        super().__init__(channels)
+
+
 # --8<-- [start:resnet]
 class _ResNet(nn.Module):
     """Stem, four stages of blocks, pooling, classifier; torchvision's names and dilation."""

@@ -230,3 +230,28 @@ def test_resnet18_refuses_dilation_like_torchvision():
         torchvision.models.resnet18(weights=None, replace_stride_with_dilation=[False, False, True])
     with pytest.raises(ValueError, match="replace_stride_with_dilation must be"):
         resnet18(replace_stride_with_dilation=(False, False, True))
+
+
+def test_preact_block_is_x_plus_f_with_nothing_after():
+    from snippets.resnet import PreActBlock
+
+    torch.manual_seed(0)
+    block = PreActBlock(4).eval()
+    nn.init.zeros_(block.conv2.weight)  # F(x) = 0, so the unit is the identity, negatives too
+    x = torch.randn(1, 4, 5, 5)
+    assert torch.equal(block(x), x)
+    with pytest.raises(ValueError, match="channels must be an integer >= 1"):
+        PreActBlock(0)
+
+
+def test_zero_init_residual_makes_identity_shortcut_blocks_identities_only():
+    # Page claim (R17): torchvision's zero_init_residual zeroes the last BN scale of each
+    # block; a block with an identity shortcut then maps x >= 0 to itself, a projection block
+    # to ReLU(downsample(x)).
+    model = torchvision.models.resnet18(weights=None, zero_init_residual=True).eval()
+    x = torch.rand(1, 64, 8, 8)
+    with torch.no_grad():
+        assert torch.allclose(model.layer1[0](x), x)
+        first = model.layer2[0]
+        assert torch.allclose(first(x), torch.relu(first.downsample(x)))
+        assert not torch.allclose(first(x)[:, :64], x[:, :, ::2, ::2])  # not the identity
