@@ -375,6 +375,9 @@ def gradient_correlations(
 ) -> dict[str, list]:
     """Mean :func:`gradient_correlation` over ``seeds`` for every depth, plain and residual.
 
+    Runs on one thread (and restores the thread count): the correlation of a deep plain
+    network is chaotic enough that a different summation order changes its second decimal.
+
     ```python
     from snippets.resnet_experiment import gradient_correlations
 
@@ -393,15 +396,20 @@ def gradient_correlations(
     if not depths or not seeds:
         raise ValueError("depths and seeds must each hold at least one value")
     result: dict[str, list] = {"depths": list(depths)}
-    for kind in ("plain", "residual"):
-        means = []
-        for depth in depths:
-            values = []
-            for seed in seeds:
-                torch.manual_seed(seed)
-                values.append(gradient_correlation(depth, residual=kind == "residual"))
-            means.append(round(sum(values) / len(values), 4))
-        result[kind] = means
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a fixed summation order: deep plain nets amplify rounding
+    try:
+        for kind in ("plain", "residual"):
+            means = []
+            for depth in depths:
+                values = []
+                for seed in seeds:
+                    torch.manual_seed(seed)
+                    values.append(gradient_correlation(depth, residual=kind == "residual"))
+                means.append(round(sum(values) / len(values), 4))
+            result[kind] = means
+    finally:
+        torch.set_num_threads(threads)
     return result
 
 

@@ -45,7 +45,7 @@ def moving_average(values: list[float], window: int = SMOOTHING) -> list[float]:
 
 
 def _label(kind: str, depth: int) -> str:
-    return f"{'ResNet' if kind == 'residual' else 'plain'}-{depth}"
+    return f"{kind}-{depth}"  # the page's names: plain-56, residual-56
 
 
 def _mean_over_seeds(results: dict, kind: str, depth: int, key: str) -> list[float]:
