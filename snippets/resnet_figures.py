@@ -166,7 +166,7 @@ def draw_gradient_correlation(theme: Theme, result: dict[str, list] | None = Non
     axes.axhline(0.0, color=theme.muted, lw=0.8)
     axes.set_ylim(-0.2, 1.05)
     axes.grid(True, lw=0.5)
-    axes.legend(fontsize=9, loc="lower left")
+    axes.legend(fontsize=9, loc="center left")
     return figure
 
 
