@@ -31,6 +31,7 @@ from torch import nn
 
 # --8<-- [end:imports]
 # isort: split
+from snippets.data import load_json
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
 
 SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation sweep
@@ -533,8 +534,14 @@ def summary(results: dict) -> dict[tuple[str, int], dict[str, float]]:
     }
 
 
-def load_results(path: Path = DATA_FILE) -> dict:
-    """The committed results (``docs/assets/data/resnet-digits.json``)."""
+def load_results(path: Path | None = None) -> dict:
+    """The committed results: ``docs/assets/data/resnet-digits.json``, or ``path``.
+
+    Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
+    both in a checkout of the project and from the wheel the site publishes.
+    """
+    if path is None:
+        return load_json(DATA_FILE.name)
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
