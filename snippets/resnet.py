@@ -544,7 +544,6 @@ def resnet50(
     return ResNet(Bottleneck, (3, 4, 6, 3), num_classes, replace_stride_with_dilation)
 
 
-# --8<-- [start:stage_net]
 class _StageNet(nn.Module):
     """CIFAR-style net of depth 6n + 2 (§4.2): stem, 3 stages of n blocks, pool, linear."""
 
@@ -584,9 +583,6 @@ class _StageNet(nn.Module):
         """The depth convolutions and the linear layer, input to output (no shortcuts)."""
         convs = [self.stem[0]] + [c for b in self.blocks for c in (b.conv1, b.conv2)]
         return [*convs, self.head[2]]
-
-
-# --8<-- [end:stage_net]
 
 
 class StageNet(_StageNet):
