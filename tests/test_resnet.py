@@ -255,3 +255,33 @@ def test_zero_init_residual_makes_identity_shortcut_blocks_identities_only():
         first = model.layer2[0]
         assert torch.allclose(first(x), torch.relu(first.downsample(x)))
         assert not torch.allclose(first(x)[:, :64], x[:, :, ::2, ::2])  # not the identity
+
+
+def test_the_shown_cores_are_what_the_public_classes_run():
+    from snippets.resnet import (
+        _BasicBlock,
+        _Bottleneck,
+        _PreActBlock,
+        _projection_shortcut,
+        _ResNet,
+        _StageNet,
+    )
+
+    x = torch.randn(2, 8, 6, 6)
+    for public, core, args in [
+        (BasicBlock, _BasicBlock, (8, 16, 2)),
+        (Bottleneck, _Bottleneck, (8, 4, 2)),
+        (ZeroPadShortcut, _ZeroPadShortcut, (8, 16, 2)),
+    ]:
+        torch.manual_seed(0)
+        a = public(*args).eval()
+        torch.manual_seed(0)
+        b = core(*args).eval()
+        assert isinstance(a, core)
+        assert torch.equal(a(x), b(x))
+    torch.manual_seed(0)
+    a = projection_shortcut(8, 16, 2)
+    torch.manual_seed(0)
+    assert torch.equal(a(x), _projection_shortcut(8, 16, 2)(x))
+    assert isinstance(resnet18(), _ResNet) and isinstance(StageNet(8), _StageNet)
+    assert _PreActBlock(8)(x).shape == x.shape

@@ -184,3 +184,28 @@ def test_gradient_measurements_reject_bad_arguments():
         gradient_correlation(2, residual=True, width=2.0)
     with pytest.raises(ValueError, match="depths and seeds"):
         gradient_correlations(depths=())
+
+
+def test_the_shown_cores_give_what_the_public_functions_return():
+    from snippets.resnet_experiment import (
+        _gradient_correlation,
+        _identity_path_errors,
+        _shortcut_share,
+        gradient_correlation,
+        identity_path_errors,
+        shortcut_share,
+    )
+
+    _, preact, x = _stacks(units=3)
+    for public, core in (
+        (identity_path_errors, _identity_path_errors),
+        (shortcut_share, _shortcut_share),
+    ):
+        torch.manual_seed(2)
+        expected = public(preact, x)
+        torch.manual_seed(2)
+        assert core(preact, x, "conv2") == expected
+    torch.manual_seed(3)
+    expected = gradient_correlation(3, residual=True, width=8, points=16)
+    torch.manual_seed(3)
+    assert _gradient_correlation(3, True, 8, 16) == expected
