@@ -15,15 +15,26 @@ import functools
 import json
 import multiprocessing
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
-import torch
 import torch.nn.functional as F
 
-from snippets.resnet import StageNet
+# isort: split
+# --8<-- [start:imports]
+from dataclasses import dataclass
 
+import torch
+from torch import nn
+
+# --8<-- [end:imports]
+# isort: split
+from snippets.data import load_json
+from snippets.resnet import BasicBlock, PreActBlock, StageNet
+
+SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation sweep
 DATA_FILE = (
     Path(__file__).resolve().parent.parent / "docs" / "assets" / "data" / "resnet-digits.json"
 )
@@ -95,7 +106,6 @@ def load_digits_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, tor
     return x[train], y[train], x[test], y[test]
 
 
-# --8<-- [start:gradient_norms]
 def gradient_norms(model: StageNet, x: torch.Tensor, y: torch.Tensor) -> list[float]:
     """Norm of the loss gradient w.r.t. each weighted layer's weight, input to output.
 
@@ -130,10 +140,6 @@ def gradient_norms(model: StageNet, x: torch.Tensor, y: torch.Tensor) -> list[fl
     return norms
 
 
-# --8<-- [end:gradient_norms]
-
-
-# --8<-- [start:train]
 def train(
     model: StageNet, x: torch.Tensor, y: torch.Tensor, config: Config, seed: int
 ) -> list[float]:
@@ -163,7 +169,249 @@ def train(
     return losses
 
 
-# --8<-- [end:train]
+# --8<-- [start:identity_path_errors]
+def _identity_path_errors(units: nn.Sequential, x: torch.Tensor, f_end: str) -> list[float]:
+    """Relative error of Eq. 5 at the input x_l of every unit (f_end: F's last layer)."""
+    xs, fs = [], []  # x_0 ... x_{L-1} and F(x_0) ... F(x_{L-1}), recorded during the pass
+    hooks = [unit.register_forward_pre_hook(lambda m, args: xs.append(args[0])) for unit in units]
+    hooks += [
+        getattr(unit, f_end).register_forward_hook(lambda m, args, out: fs.append(out))
+        for unit in units
+    ]
+    x_last = units(x.clone().requires_grad_())
+    for hook in hooks:
+        hook.remove()
+    g_last = torch.randn_like(x_last)  # E = sum(g_last * x_L), so dE/dx_L = g_last
+    grads = torch.autograd.grad((g_last * x_last).sum(), xs, retain_graph=True)  # dE/dx_l
+    # dE/dx_L . d/dx_l sum_{i>=l} F(x_i): one pass, as F(x_i) with i < l does not depend on x_l
+    through_f = torch.autograd.grad((g_last * sum(fs)).sum(), xs)
+    return [
+        ((g - (g_last + f)).norm() / g.norm()).item()  # Eq. 5: g = g_last (1 + d sum F / dx_l)
+        for g, f in zip(grads, through_f, strict=True)
+    ]
+
+
+# --8<-- [end:identity_path_errors]
+
+
+def identity_path_errors(units: nn.Sequential, x: torch.Tensor) -> list[float]:
+    """How far a stack of residual units is from Eq. 5 of He et al. (ECCV 2016), per unit.
+
+    For every unit input ``x_l``, compares ``dE/dx_l`` with ``dE/dx_L (1 + d/dx_l sum F)``,
+    with ``E = sum(g * x_L)`` for a random ``g`` (drawn from torch's global generator) and
+    ``F`` each unit's residual branch; returns ``|difference| / |dE/dx_l|``. Units are
+    :class:`~snippets.resnet.PreActBlock` (``F`` ends at ``conv2``; nothing follows the
+    addition, so the error is float rounding) or :class:`~snippets.resnet.BasicBlock` with an
+    identity shortcut (``F`` ends at ``bn2``; the ReLU after the addition breaks Eq. 5). BN
+    uses the batch statistics when the units are in training mode.
+
+    ```python
+    import torch
+    from torch import nn
+    from snippets.resnet import PreActBlock
+    from snippets.resnet_experiment import identity_path_errors
+
+    torch.manual_seed(0)
+    units = nn.Sequential(*[PreActBlock(4) for _ in range(3)])
+    print(max(identity_path_errors(units, torch.randn(2, 4, 5, 5))) < 1e-5)
+    #> True
+    ```
+
+    Args:
+        units: an ``nn.Sequential`` of ``PreActBlock`` units, or of ``BasicBlock`` units whose
+            shortcut is the identity (``downsample is None`` and ``residual=True``).
+        x: the input of the first unit.
+
+    Raises:
+        TypeError: if ``units`` holds other modules or ``x`` is not a float tensor.
+        ValueError: if ``units`` is empty.
+    """
+    return _identity_path_errors(units, _checked_input(x), _branch_end(units))
+
+
+def _branch_end(units: object) -> str:
+    """The name of the last layer of F in every unit of ``units``, after checking them."""
+    if not isinstance(units, nn.Sequential) or len(units) == 0:
+        raise ValueError("units must be a non-empty nn.Sequential of residual units")
+    if all(isinstance(unit, PreActBlock) for unit in units):
+        return "conv2"
+    if all(
+        isinstance(unit, BasicBlock) and unit.residual and unit.downsample is None for unit in units
+    ):
+        return "bn2"
+    raise TypeError("units must all be PreActBlock, or all be BasicBlock with an identity shortcut")
+
+
+def _checked_input(x: object) -> torch.Tensor:
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise TypeError(f"x must be a floating-point torch.Tensor, got {type(x).__name__}")
+    return x
+
+
+# --8<-- [start:shortcut_share]
+def _shortcut_share(units: nn.Sequential, x: torch.Tensor, f_end: str) -> list[float]:
+    """|dE/dx_l| through the shortcuts alone (every F detached) over |dE/dx_L|, per unit."""
+    xs = []
+    hooks = [unit.register_forward_pre_hook(lambda m, args: xs.append(args[0])) for unit in units]
+    hooks += [  # a forward hook that returns a value replaces the layer's output
+        getattr(unit, f_end).register_forward_hook(lambda m, args, out: out.detach())
+        for unit in units
+    ]
+    x_last = units(x.clone().requires_grad_())
+    for hook in hooks:
+        hook.remove()
+    g_last = torch.randn_like(x_last)  # E = sum(g_last * x_L), so dE/dx_L = g_last
+    grads = torch.autograd.grad((g_last * x_last).sum(), xs)  # only the shortcuts carry it
+    return [(g.norm() / g_last.norm()).item() for g in grads]
+
+
+# --8<-- [end:shortcut_share]
+
+
+def shortcut_share(units: nn.Sequential, x: torch.Tensor) -> list[float]:
+    """How much of ``dE/dx_L`` reaches each unit input ``x_l`` along the shortcuts alone.
+
+    Runs ``units`` with every residual branch ``F`` cut out of the backward pass (its output
+    detached), so the gradient at ``x_l`` is the "1" term of Eq. 5 of He et al. (ECCV 2016),
+    and returns its norm over the norm of ``dE/dx_L`` (``E = sum(g * x_L)``, random ``g`` from
+    torch's global generator). A :class:`~snippets.resnet.PreActBlock` stack gives exactly 1
+    everywhere; the ReLU after each addition of :class:`~snippets.resnet.BasicBlock` zeroes
+    part of the gradient at every unit it crosses.
+
+    ```python
+    import torch
+    from torch import nn
+    from snippets.resnet import PreActBlock
+    from snippets.resnet_experiment import shortcut_share
+
+    torch.manual_seed(0)
+    units = nn.Sequential(*[PreActBlock(4) for _ in range(3)])
+    print(shortcut_share(units, torch.randn(2, 4, 5, 5)))
+    #> [1.0, 1.0, 1.0]
+    ```
+
+    Args:
+        units: as for :func:`identity_path_errors`.
+        x: the input of the first unit.
+
+    Raises:
+        TypeError: if ``units`` holds other modules or ``x`` is not a float tensor.
+        ValueError: if ``units`` is empty.
+    """
+    return _shortcut_share(units, _checked_input(x), _branch_end(units))
+
+
+# --8<-- [start:gradient_correlation]
+def _gradient_correlation(depth: int, residual: bool, width: int, points: int) -> float:
+    """Correlation of df/dx at neighbouring points of a 1-D grid, for a fresh network."""
+    first, last = nn.Linear(1, width), nn.Linear(width, 1)
+    layers = [  # BN, ReLU, weight: one pre-activation layer; momentum 1 stores the statistics
+        nn.Sequential(nn.BatchNorm1d(width, momentum=1.0), nn.ReLU(), nn.Linear(width, width))
+        for _ in range(depth)
+    ]
+
+    def f(x: torch.Tensor) -> torch.Tensor:
+        h = first(x)
+        for layer in layers:
+            h = h + layer(h) if residual else layer(h)  # the only difference
+        return last(h)
+
+    x = torch.linspace(-2.0, 2.0, points).unsqueeze(1)  # 1-D inputs on a grid
+    with torch.no_grad():
+        f(x)  # training mode: every BN takes the statistics of the grid
+    for layer in layers:
+        layer.eval()  # now each point's output depends on that point only
+    x.requires_grad_()
+    (g,) = torch.autograd.grad(f(x).sum(), x)  # g[i] = df/dx at x[i]
+    g = g.squeeze(1)
+    return torch.corrcoef(torch.stack([g[:-1], g[1:]]))[0, 1].item()
+
+
+# --8<-- [end:gradient_correlation]
+
+
+def gradient_correlation(
+    depth: int, *, residual: bool, width: int = 64, points: int = 256
+) -> float:
+    """Correlation of the input gradients of neighbouring grid points (Balduzzi et al., 2017).
+
+    Builds a fresh fully connected network of ``depth`` pre-activation layers
+    (BN, ReLU, linear; ``residual=True`` adds each layer's input to its output), feeds it
+    ``points`` inputs evenly spaced on ``[-2, 2]``, and returns the Pearson correlation between
+    ``df/dx`` at each point and at the next one. Near 1: the gradient changes smoothly along
+    the input; near 0: it looks like white noise ("shattered"). BN uses the statistics of the
+    grid. The weights come from torch's global generator: seed it for a fixed result.
+
+    ```python
+    import torch
+    from snippets.resnet_experiment import gradient_correlation
+
+    torch.manual_seed(0)
+    print(f"{gradient_correlation(1, residual=False):.2f}")
+    #> 0.99
+    ```
+
+    Args:
+        depth: number of hidden layers, >= 1.
+        residual: add shortcuts around every layer.
+        width: units per hidden layer, >= 2.
+        points: grid points, >= 3.
+
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if an argument is out of range.
+    """
+    for name, value, minimum in (("depth", depth, 1), ("width", width, 2), ("points", points, 3)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__}")
+        if value < minimum:
+            raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    if not isinstance(residual, bool):
+        raise TypeError(f"residual must be a bool, got {type(residual).__name__}")
+    return _gradient_correlation(depth, residual, width, points)
+
+
+def gradient_correlations(
+    depths: Sequence[int] = SHATTER_DEPTHS, seeds: Sequence[int] = (0, 1, 2)
+) -> dict[str, list]:
+    """Mean :func:`gradient_correlation` over ``seeds`` for every depth, plain and residual.
+
+    Runs on one thread (and restores the thread count): the correlation of a deep plain
+    network is chaotic enough that a different summation order changes its second decimal.
+
+    ```python
+    from snippets.resnet_experiment import gradient_correlations
+
+    result = gradient_correlations(depths=(1, 2), seeds=(0,))
+    print(sorted(result), len(result["plain"]))
+    #> ['depths', 'plain', 'residual'] 2
+    ```
+
+    Args:
+        depths: the depths to measure, each >= 1.
+        seeds: seeds of torch's generator, one network per seed, at least one.
+
+    Raises:
+        ValueError: if ``depths`` or ``seeds`` is empty, or a depth is < 1.
+    """
+    if not depths or not seeds:
+        raise ValueError("depths and seeds must each hold at least one value")
+    result: dict[str, list] = {"depths": list(depths)}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a fixed summation order: deep plain nets amplify rounding
+    try:
+        for kind in ("plain", "residual"):
+            means = []
+            for depth in depths:
+                values = []
+                for seed in seeds:
+                    torch.manual_seed(seed)
+                    values.append(gradient_correlation(depth, residual=kind == "residual"))
+                means.append(round(sum(values) / len(values), 4))
+            result[kind] = means
+    finally:
+        torch.set_num_threads(threads)
+    return result
 
 
 @torch.no_grad()
@@ -286,8 +534,14 @@ def summary(results: dict) -> dict[tuple[str, int], dict[str, float]]:
     }
 
 
-def load_results(path: Path = DATA_FILE) -> dict:
-    """The committed results (``docs/assets/data/resnet-digits.json``)."""
+def load_results(path: Path | None = None) -> dict:
+    """The committed results: ``docs/assets/data/resnet-digits.json``, or ``path``.
+
+    Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
+    both in a checkout of the project and from the wheel the site publishes.
+    """
+    if path is None:
+        return load_json(DATA_FILE.name)
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 

@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import pytest
@@ -113,3 +114,98 @@ def test_committed_ordering_holds_for_every_seed():
         assert final[("plain", middle, seed)] < final[("plain", deep, seed)]
         for depth in config.depths:
             assert final[("residual", depth, seed)] < final[("plain", depth, seed)]
+
+
+def _stacks(units=6, channels=4):
+    from torch import nn
+
+    from snippets.resnet import BasicBlock, PreActBlock
+
+    torch.manual_seed(0)
+    original = nn.Sequential(*[BasicBlock(channels, channels) for _ in range(units)])
+    preact = nn.Sequential(*[PreActBlock(channels) for _ in range(units)])
+    return original, preact, torch.randn(4, channels, 6, 6)
+
+
+def test_eq5_holds_for_the_preactivation_unit_and_not_for_the_original():
+    from snippets.resnet_experiment import identity_path_errors
+
+    original, preact, x = _stacks()
+    torch.manual_seed(1)
+    assert max(identity_path_errors(preact, x)) < 1e-5
+    torch.manual_seed(1)
+    assert min(identity_path_errors(original, x.relu())) > 0.05
+
+
+def test_shortcut_share_is_one_for_preactivation_and_shrinks_for_the_original():
+    from snippets.resnet_experiment import shortcut_share
+
+    original, preact, x = _stacks()
+    torch.manual_seed(1)
+    assert shortcut_share(preact, x) == pytest.approx([1.0] * 6)
+    torch.manual_seed(1)
+    share = shortcut_share(original, x.relu())
+    assert all(a < b for a, b in itertools.pairwise(share))  # fewer ReLUs: more
+    assert share[-1] < 1.0
+
+
+def test_shattered_gradients_plain_decorrelates_residual_does_not():
+    from snippets.resnet_experiment import gradient_correlations
+
+    result = gradient_correlations(depths=(1, 32), seeds=(0, 1))
+    assert result["depths"] == [1, 32]
+    assert result["plain"][0] > 0.9 and result["residual"][0] > 0.9
+    assert abs(result["plain"][1]) < 0.2  # white noise
+    assert result["residual"][1] > 0.6
+
+
+def test_gradient_measurements_reject_bad_arguments():
+    from torch import nn
+
+    from snippets.resnet import BasicBlock
+    from snippets.resnet_experiment import (
+        gradient_correlation,
+        gradient_correlations,
+        identity_path_errors,
+        shortcut_share,
+    )
+
+    with pytest.raises(ValueError, match="units must be a non-empty"):
+        identity_path_errors(nn.Sequential(), torch.zeros(1))
+    with pytest.raises(TypeError, match="units must all be PreActBlock"):
+        shortcut_share(nn.Sequential(BasicBlock(2, 4)), torch.zeros(1, 2, 4, 4))
+    with pytest.raises(TypeError, match="x must be a floating-point"):
+        shortcut_share(nn.Sequential(BasicBlock(2, 2)), torch.zeros(1, 2, 4, 4, dtype=torch.long))
+    with pytest.raises(ValueError, match="depth must be an integer >= 1"):
+        gradient_correlation(0, residual=True)
+    with pytest.raises(TypeError, match="residual must be a bool"):
+        gradient_correlation(2, residual=1)
+    with pytest.raises(TypeError, match="width must be an integer"):
+        gradient_correlation(2, residual=True, width=2.0)
+    with pytest.raises(ValueError, match="depths and seeds"):
+        gradient_correlations(depths=())
+
+
+def test_the_shown_cores_give_what_the_public_functions_return():
+    from snippets.resnet_experiment import (
+        _gradient_correlation,
+        _identity_path_errors,
+        _shortcut_share,
+        gradient_correlation,
+        identity_path_errors,
+        shortcut_share,
+    )
+
+    _, preact, x = _stacks(units=3)
+    for public, core in (
+        (identity_path_errors, _identity_path_errors),
+        (shortcut_share, _shortcut_share),
+    ):
+        torch.manual_seed(2)
+        expected = public(preact, x)
+        torch.manual_seed(2)
+        assert core(preact, x, "conv2") == expected
+    torch.manual_seed(3)
+    expected = gradient_correlation(3, residual=True, width=8, points=16)
+    torch.manual_seed(3)
+    assert _gradient_correlation(3, True, 8, 16) == expected

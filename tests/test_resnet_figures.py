@@ -7,12 +7,17 @@ from snippets.resnet_figures import FIGURES, moving_average
 
 
 def test_figure_names_carry_the_chapter_prefix():
-    assert set(FIGURES) == {"resnet-loss-curves", "resnet-grad-norms"}
+    assert set(FIGURES) == {
+        "resnet-loss-curves",
+        "resnet-grad-norms",
+        "resnet-shortcut-share",
+        "resnet-gradient-correlation",
+    }
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
+@pytest.mark.parametrize("name", ["resnet-loss-curves", "resnet-grad-norms"])
 @pytest.mark.parametrize("theme", [LIGHT, DARK])
-def test_each_figure_draws_one_line_per_network_kind_and_depth(name, theme):
+def test_each_experiment_figure_draws_one_line_per_network_kind_and_depth(name, theme):
     results = load_results()
     figure = FIGURES[name](theme, results)
     assert isinstance(figure, Figure)
@@ -38,3 +43,14 @@ def test_moving_average():
 def test_moving_average_rejects_bad_windows(bad):
     with pytest.raises(ValueError, match="window must be an integer >= 1"):
         moving_average([1.0], window=bad)
+
+
+def test_new_figures_draw_two_lines_each():
+    from snippets.resnet_figures import draw_gradient_correlation, draw_shortcut_share
+
+    shares = {"original": [0.5, 0.7, 0.9], "preact": [1.0, 1.0, 1.0]}
+    lines = draw_shortcut_share(LIGHT, shares).axes[0].get_lines()
+    assert [list(line.get_ydata()) for line in lines] == [shares["preact"], shares["original"]]
+    result = {"depths": [1, 2], "plain": [0.9, 0.1], "residual": [0.9, 0.8]}
+    lines = draw_gradient_correlation(DARK, result).axes[0].get_lines()
+    assert [list(line.get_ydata()) for line in lines][:2] == [result["residual"], result["plain"]]
