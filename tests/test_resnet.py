@@ -5,21 +5,27 @@ from torch import nn
 from snippets.params import count_parameters
 from snippets.resnet import (
     BasicBlock,
+    Bottleneck,
+    ResNet,
     StageNet,
     ZeroPadShortcut,
+    _ZeroPadShortcut,
     conv3x3,
     imagenet_resnet,
     projection_shortcut,
+    resnet18,
+    resnet50,
 )
+from tests.torchvision_compat import torchvision
 
 
 @pytest.mark.parametrize(
     ("cin", "cout", "stride", "shortcut", "kind"),
     [
-        (16, 16, 1, "A", nn.Identity),
-        (16, 16, 1, "B", nn.Identity),
+        (16, 16, 1, "A", type(None)),
+        (16, 16, 1, "B", type(None)),
         (16, 16, 1, "C", nn.Sequential),
-        (16, 32, 2, "A", ZeroPadShortcut),
+        (16, 32, 2, "A", _ZeroPadShortcut),
         (16, 32, 2, "B", nn.Sequential),
         (16, 16, 2, "B", nn.Sequential),
         (16, 32, 1, "B", nn.Sequential),
@@ -27,7 +33,7 @@ from snippets.resnet import (
 )
 def test_block_shapes_and_shortcut_kind(cin, cout, stride, shortcut, kind):
     block = BasicBlock(cin, cout, stride, shortcut=shortcut)
-    assert isinstance(block.shortcut, kind)
+    assert isinstance(block.downsample, kind)
     y = block(torch.randn(2, cin, 8, 8))
     assert y.shape == (2, cout, 8 // stride, 8 // stride)
     assert (y >= 0).all()  # ends with a ReLU
@@ -36,7 +42,7 @@ def test_block_shapes_and_shortcut_kind(cin, cout, stride, shortcut, kind):
 def test_plain_block_has_no_shortcut_and_same_weights_as_residual():
     plain = BasicBlock(8, 16, 2, residual=False)
     residual = BasicBlock(8, 16, 2, shortcut="A")
-    assert plain.shortcut is None
+    assert plain.downsample is None and not plain.residual
     assert count_parameters(plain) == count_parameters(residual)
 
 
@@ -101,8 +107,126 @@ def test_imagenet_resnets_match_torchvision_counts():
         (lambda: StageNet(8, num_classes=1), ValueError, r"num_classes must be"),
         (lambda: imagenet_resnet((2, 2, 2)), ValueError, r"blocks_per_stage must hold 4"),
         (lambda: imagenet_resnet((2, 0, 2, 2)), ValueError, r"blocks_per_stage\[i\]"),
+        (lambda: BasicBlock(8, 4, shortcut="A"), ValueError, r"out_channels must be >= in_"),
+        (lambda: BasicBlock(4, 4, dilation=0), ValueError, r"dilation must be an integer >= 1"),
+        (lambda: Bottleneck(0, 4), ValueError, r"in_channels must be an integer >= 1"),
+        (lambda: Bottleneck(4, 4, dilation=0), ValueError, r"dilation must be an integer >= 1"),
+        (lambda: Bottleneck(4, 4, stride_on="3"), ValueError, r"stride_on must be one of"),
+        (lambda: Bottleneck(4, 4.0), TypeError, r"planes must be an integer"),
+        (lambda: ResNet(nn.Conv2d, (1, 1, 1, 1)), TypeError, r"block must be BasicBlock or"),
+        (lambda: ResNet(Bottleneck, (1, 1, 1)), ValueError, r"layers must hold 4"),
+        (lambda: ResNet(Bottleneck, (1, 0, 1, 1)), ValueError, r"layers\[i\] must be"),
+        (lambda: resnet50(num_classes=0), ValueError, r"num_classes must be an integer >= 1"),
+        (lambda: resnet50(replace_stride_with_dilation=(True,)), ValueError, r"must hold 3"),
+        (
+            lambda: resnet50(replace_stride_with_dilation=(0, 1, 1)),
+            TypeError,
+            r"replace_stride_with_dilation\[i\] must be a bool",
+        ),
+        (lambda: StageNet(8, residual=1), TypeError, r"residual must be a bool"),
+        (lambda: StageNet(8, widths=(8, 4, 4)), ValueError, r"widths must not decrease"),
+        (lambda: StageNet(8, shortcut="D"), ValueError, r"shortcut must be one of"),
     ],
 )
 def test_bad_arguments_raise_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def _same_outputs(ours: nn.Module, theirs: nn.Module, x: torch.Tensor) -> bool:
+    ours.eval()
+    theirs.eval()
+    with torch.no_grad():
+        return torch.allclose(ours(x), theirs(x), rtol=1e-4, atol=1e-5)
+
+
+def _perturbed_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
+    """torchvision's weights with non-trivial BN statistics, so every tensor matters."""
+    generator = torch.Generator().manual_seed(0)
+    state = model.state_dict()
+    for name, tensor in state.items():
+        if name.endswith("running_var"):
+            tensor.copy_(0.5 + torch.rand(tensor.shape, generator=generator))
+        elif name.endswith(("running_mean", "bn1.bias", "bn2.bias", "bn3.bias")):
+            tensor.copy_(0.1 * torch.randn(tensor.shape, generator=generator))
+    return state
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda: resnet18(), lambda: torchvision.models.resnet18(weights=None)),
+        (lambda: resnet50(), lambda: torchvision.models.resnet50(weights=None)),
+        (
+            lambda: resnet50(replace_stride_with_dilation=[False, True, True]),
+            lambda: torchvision.models.resnet50(
+                weights=None, replace_stride_with_dilation=[False, True, True]
+            ),
+        ),
+        (
+            lambda: resnet50(num_classes=21, replace_stride_with_dilation=(True, False, True)),
+            lambda: torchvision.models.resnet50(
+                weights=None, num_classes=21, replace_stride_with_dilation=[True, False, True]
+            ),
+        ),
+    ],
+    ids=["resnet18", "resnet50", "resnet50-dilated-FTT", "resnet50-dilated-TFT-21"],
+)
+def test_matches_torchvision_after_loading_its_state_dict(ours, theirs):
+    torch.manual_seed(0)
+    reference = theirs()
+    model = ours()
+    assert count_parameters(model) == count_parameters(reference)
+    assert list(model.state_dict()) == list(reference.state_dict())  # same names, same order
+    state = _perturbed_state_dict(reference)
+    reference.load_state_dict(state)
+    model.load_state_dict(state, strict=True)
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+    assert _same_outputs(model, reference, x)
+    ours_convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    their_convs = [m for m in reference.modules() if isinstance(m, nn.Conv2d)]
+    for mine, theirs_conv in zip(ours_convs, their_convs, strict=True):  # stride, dilation, ...
+        for attribute in ("stride", "dilation", "padding", "kernel_size"):
+            assert getattr(mine, attribute) == getattr(theirs_conv, attribute)
+
+
+def test_the_original_stride_placement_changes_outputs_not_parameters():
+    torch.manual_seed(0)
+    v15 = Bottleneck(256, 128, stride=2).eval()
+    v1 = Bottleneck(256, 128, stride=2, stride_on="1x1").eval()
+    assert count_parameters(v1) == count_parameters(v15)
+    v1.load_state_dict(v15.state_dict())
+    x = torch.randn(1, 256, 8, 8)
+    assert v1(x).shape == v15(x).shape == (1, 512, 4, 4)
+    assert not torch.allclose(v1(x), v15(x))
+    assert v15.conv2.stride == (2, 2) and v15.conv1.stride == (1, 1)
+    assert v1.conv1.stride == (2, 2) and v1.conv2.stride == (1, 1)
+
+
+def test_dilated_stages_keep_the_size():
+    features = {}
+    model = resnet50(replace_stride_with_dilation=(False, True, True)).eval()
+    for name in ("layer1", "layer2", "layer3", "layer4"):
+        getattr(model, name).register_forward_hook(
+            lambda module, args, out, name=name: features.__setitem__(name, out.shape)
+        )
+    with torch.no_grad():
+        model(torch.zeros(1, 3, 64, 64))
+    assert [features[f"layer{i}"][-1] for i in range(1, 5)] == [16, 8, 8, 8]
+    assert model.layer3[0].conv2.dilation == (1, 1)  # the first block keeps the old dilation
+    assert model.layer3[1].conv2.dilation == (2, 2)
+    assert model.layer4[0].conv2.dilation == (2, 2)
+    assert model.layer4[1].conv2.dilation == (4, 4)
+
+
+def test_basic_block_dilation_keeps_the_size():
+    block = BasicBlock(8, 8, dilation=2)
+    assert block.conv1.dilation == (2, 2) and block.conv2.padding == (2, 2)
+    assert block(torch.zeros(1, 8, 9, 9)).shape == (1, 8, 9, 9)
+
+
+def test_resnet18_refuses_dilation_like_torchvision():
+    with pytest.raises(NotImplementedError):
+        torchvision.models.resnet18(weights=None, replace_stride_with_dilation=[False, False, True])
+    with pytest.raises(ValueError, match="replace_stride_with_dilation must be"):
+        resnet18(replace_stride_with_dilation=(False, False, True))
