@@ -7,7 +7,6 @@ layers.
 
 from __future__ import annotations
 
-# --8<-- [end:imports]
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
+
+# --8<-- [end:imports]
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -38,22 +39,22 @@ def _check_int_list(name: str, values: object, minimum: int) -> list[int]:
     return list(values)
 
 
-# --8<-- [start:_effective_kernel_size]
+# --8<-- [start:effective_kernel_size]
 def _effective_kernel_size(k: int, d: int) -> int:
     """Width of the input window a k-tap kernel at dilation d spans."""
     return k + (k - 1) * (d - 1)
 
 
-# --8<-- [end:_effective_kernel_size]
+# --8<-- [end:effective_kernel_size]
 
 
-# --8<-- [start:_conv_output_size]
+# --8<-- [start:conv_output_size]
 def _conv_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
     """Output length of a convolution along one axis (Dumoulin & Visin, Relationship 15)."""
     return (i + 2 * p - _effective_kernel_size(k, d)) // s + 1
 
 
-# --8<-- [end:_conv_output_size]
+# --8<-- [end:conv_output_size]
 
 
 def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
@@ -122,7 +123,7 @@ def conv_output_size(
     return _conv_output_size(i, kernel_size, s, p, dilation)
 
 
-# --8<-- [start:_receptive_field]
+# --8<-- [start:receptive_field]
 def _receptive_field(dilations: list[int], kernel_size: int, strides: list[int]) -> int:
     """Receptive field of a single-path stack: 1 + sum of (k_eff - 1) * jump."""
     field, jump = 1, 1
@@ -132,7 +133,7 @@ def _receptive_field(dilations: list[int], kernel_size: int, strides: list[int])
     return field
 
 
-# --8<-- [end:_receptive_field]
+# --8<-- [end:receptive_field]
 
 
 def receptive_field(
@@ -170,7 +171,7 @@ def receptive_field(
     return _receptive_field(rates, kernel_size, steps)
 
 
-# --8<-- [start:_coverage]
+# --8<-- [start:coverage]
 def _coverage_1d(dilations: list[int], kernel_size: int) -> list[int]:
     """Paths from each input offset to one output, along one axis (stride 1)."""
     counts = [1]
@@ -191,7 +192,7 @@ def _coverage(dilations: list[int], kernel_size: int) -> tuple[list[list[int]], 
     return counts, used_1d * used_1d, len(line) * len(line)
 
 
-# --8<-- [end:_coverage]
+# --8<-- [end:coverage]
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
     return Coverage(counts=tuple(map(tuple, counts)), used=used, span=span)
 
 
-# --8<-- [start:_spread_kernel]
+# --8<-- [start:spread_kernel]
 def _spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
     """Insert dilation - 1 zeros between neighbouring taps of a (out, in, kh, kw) weight."""
     out_c, in_c, kh, kw = weight.shape
@@ -275,7 +276,7 @@ def _spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
     return spread
 
 
-# --8<-- [end:_spread_kernel]
+# --8<-- [end:spread_kernel]
 
 
 def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
@@ -309,7 +310,7 @@ def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
     return _spread_kernel(weight, d)
 
 
-# --8<-- [start:_measure]
+# --8<-- [start:measure]
 def _ones_stack(dilations: list[int], kernel_size: int, strides: list[int]) -> nn.Sequential:
     """1-channel float64 conv layers without padding or bias, all weights 1."""
     layers = []
@@ -333,7 +334,7 @@ def _measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
     return x.grad[0].sum(dim=0)
 
 
-# --8<-- [end:_measure]
+# --8<-- [end:measure]
 
 
 def ones_stack(
@@ -402,7 +403,7 @@ def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
     return _measure_coverage(model, n)
 
 
-# --8<-- [start:_output_stride_cost]
+# --8<-- [start:output_stride_cost]
 def _output_stride_cost(model: nn.Module, x: torch.Tensor, stages: list[str]) -> dict:
     """One forward pass: size of each named stage, parameters, FLOPs, conv activation bytes."""
     sizes, written = {}, []
@@ -428,7 +429,7 @@ def _output_stride_cost(model: nn.Module, x: torch.Tensor, stages: list[str]) ->
     }
 
 
-# --8<-- [end:_output_stride_cost]
+# --8<-- [end:output_stride_cost]
 
 
 def output_stride_cost(
@@ -487,7 +488,7 @@ def output_stride_cost(
     return _output_stride_cost(model, x, list(stages))
 
 
-# --8<-- [start:_valid_tap_share]
+# --8<-- [start:valid_tap_share]
 def _valid_tap_share(map_size: int, rate: int, kernel_size: int) -> float:
     """Share of a k x k kernel's taps that land inside an n x n map (not on zero padding)."""
     half = kernel_size // 2
@@ -496,7 +497,7 @@ def _valid_tap_share(map_size: int, rate: int, kernel_size: int) -> float:
     return (inside / (len(taps) * map_size)) ** 2
 
 
-# --8<-- [end:_valid_tap_share]
+# --8<-- [end:valid_tap_share]
 
 
 def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
@@ -535,7 +536,7 @@ def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
     return _valid_tap_share(n, r, k)
 
 
-# --8<-- [start:_aspp]
+# --8<-- [start:aspp]
 def _conv_bn_relu(in_channels: int, out_channels: int, kernel_size: int, rate: int = 1):
     """One ASPP branch: convolution without bias ("same" padding), batch norm, ReLU."""
     padding = rate * (kernel_size // 2)
@@ -567,7 +568,7 @@ class _ASPP(nn.Module):
         return self.project(torch.cat(outs, dim=1))
 
 
-# --8<-- [end:_aspp]
+# --8<-- [end:aspp]
 
 
 class ASPP(_ASPP):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# isort: split
 # --8<-- [start:imports]
 import math
 
 # --8<-- [end:imports]
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from snippets.dilation import _check_int, _check_int_list, _coverage
 
 
-# --8<-- [start:_hdc_m_values]
+# --8<-- [start:hdc_m_values]
 def _hdc_m_values(rates: list[int]) -> list[int]:
     """[M_2, ..., M_n]: M_n = r_n, M_i = max(M_(i+1) - 2 r_i, M_(i+1) - 2 (M_(i+1) - r_i), r_i)."""
     m = rates[-1]
@@ -23,7 +24,7 @@ def _hdc_m_values(rates: list[int]) -> list[int]:
     return values[::-1]
 
 
-# --8<-- [end:_hdc_m_values]
+# --8<-- [end:hdc_m_values]
 
 
 def hdc_m_values(dilations: Sequence[int]) -> list[int]:
@@ -55,7 +56,7 @@ def hdc_m_values(dilations: Sequence[int]) -> list[int]:
     return _hdc_m_values(rates)
 
 
-# --8<-- [start:_hdc_check]
+# --8<-- [start:hdc_check]
 def _rising_groups(rates: list[int]) -> list[list[int]]:
     """Split rates into maximal non-decreasing runs (the rising edges of a sawtooth)."""
     groups = [[rates[0]]]
@@ -85,7 +86,7 @@ def _hdc_check(rates: list[int], k: int) -> dict:
     }
 
 
-# --8<-- [end:_hdc_check]
+# --8<-- [end:hdc_check]
 
 
 def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
