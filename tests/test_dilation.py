@@ -4,12 +4,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
-from torchvision.models.segmentation.deeplabv3 import ASPP as TorchvisionASPP
 
 from snippets.dilation import (
-    _ASPP as _ASPP_core,
-)
-from snippets.dilation import (
+    _ASPP,
     ASPP,
     _conv_output_size,
     _coverage,
@@ -33,6 +30,8 @@ from snippets.dilation import (
     valid_tap_share,
 )
 from tests.torchvision_compat import torchvision
+
+TorchvisionASPP = torchvision.models.segmentation.deeplabv3.ASPP
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -170,7 +169,7 @@ def test_aspp_matches_torchvision(rates, size):
 
 def test_aspp_core_is_the_public_class():
     torch.manual_seed(0)
-    core = _ASPP_core(8, 4, [3], True)
+    core = _ASPP(8, 4, [3], True)
     public = ASPP(8, 4, (3,))
     public.load_state_dict(core.state_dict())
     x = torch.randn(1, 8, 11, 11)
