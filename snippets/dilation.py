@@ -50,7 +50,7 @@ def _effective_kernel_size(k: int, d: int) -> int:
 
 # --8<-- [start:conv_output_size]
 def _conv_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
-    """Output length of a convolution along one axis (Dumoulin & Visin, Relationship 15)."""
+    """Output length along one axis (Dumoulin & Visin, Relationship 15)."""
     return (i + 2 * p - _effective_kernel_size(k, d)) // s + 1
 
 
@@ -124,11 +124,11 @@ def conv_output_size(
 
 
 # --8<-- [start:receptive_field]
-def _receptive_field(dilations: list[int], kernel_size: int, strides: list[int]) -> int:
-    """Receptive field of a single-path stack: 1 + sum of (k_eff - 1) * jump."""
+def _receptive_field(rates: list[int], k: int, strides: list[int]) -> int:
+    """Receptive field of a single-path stack: 1 + sum (k_eff - 1) * jump."""
     field, jump = 1, 1
-    for rate, step in zip(dilations, strides, strict=True):
-        field += (_effective_kernel_size(kernel_size, rate) - 1) * jump
+    for rate, step in zip(rates, strides, strict=True):
+        field += (_effective_kernel_size(k, rate) - 1) * jump
         jump *= step
     return field
 
@@ -173,7 +173,7 @@ def receptive_field(
 
 # --8<-- [start:coverage]
 def _coverage_1d(dilations: list[int], kernel_size: int) -> list[int]:
-    """Paths from each input offset to one output, along one axis (stride 1)."""
+    """Paths from each input offset to one output, along one axis."""
     counts = [1]
     for rate in dilations:
         grown = [0] * (len(counts) + (kernel_size - 1) * rate)
@@ -184,8 +184,8 @@ def _coverage_1d(dilations: list[int], kernel_size: int) -> list[int]:
     return counts
 
 
-def _coverage(dilations: list[int], kernel_size: int) -> tuple[list[list[int]], int, int]:
-    """2-D path counts (outer product of the 1-D ones), pixels used and pixels spanned."""
+def _coverage(dilations: list[int], kernel_size: int) -> tuple:
+    """2-D path counts (outer product of the 1-D ones), pixels used, span."""
     line = _coverage_1d(dilations, kernel_size)
     counts = [[a * b for b in line] for a in line]
     used_1d = sum(1 for value in line if value > 0)
@@ -267,7 +267,7 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
 
 # --8<-- [start:spread_kernel]
 def _spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
-    """Insert dilation - 1 zeros between neighbouring taps of a (out, in, kh, kw) weight."""
+    """Insert dilation - 1 zeros between neighbouring taps of a weight."""
     out_c, in_c, kh, kw = weight.shape
     size_h = _effective_kernel_size(kh, dilation)
     size_w = _effective_kernel_size(kw, dilation)
@@ -311,22 +311,23 @@ def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
 
 
 # --8<-- [start:measure]
-def _ones_stack(dilations: list[int], kernel_size: int, strides: list[int]) -> nn.Sequential:
-    """1-channel float64 conv layers without padding or bias, all weights 1."""
+def _ones_stack(rates: list[int], k: int, strides: list[int]) -> nn.Sequential:
+    """1-channel float64 conv layers, no padding or bias, all weights 1."""
     layers = []
-    for rate, step in zip(dilations, strides, strict=True):
-        conv = nn.Conv2d(1, 1, kernel_size, stride=step, dilation=rate, bias=False)
+    for rate, step in zip(rates, strides, strict=True):
+        conv = nn.Conv2d(1, 1, k, step, dilation=rate, bias=False)
         nn.init.ones_(conv.weight)
         layers.append(conv.double())
     return nn.Sequential(*layers)
 
 
 def _measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
-    """Input gradient of the centre output pixel: non-zero where an input pixel reaches it."""
-    first = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
-    channels = first.in_channels if first is not None else 1
-    dtype = first.weight.dtype if first is not None else torch.float32
-    x = torch.zeros(1, channels, input_size, input_size, dtype=dtype, requires_grad=True)
+    """Input gradient of the centre output: non-zero where pixels reach it."""
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    channels = convs[0].in_channels if convs else 1
+    dtype = convs[0].weight.dtype if convs else torch.float32
+    n = input_size
+    x = torch.zeros(1, channels, n, n, dtype=dtype, requires_grad=True)
     y = model(x)
     seed = torch.zeros_like(y)
     seed[0, 0, y.shape[2] // 2, y.shape[3] // 2] = 1.0
@@ -404,19 +405,25 @@ def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
 
 
 # --8<-- [start:output_stride_cost]
-def _output_stride_cost(model: nn.Module, x: torch.Tensor, stages: list[str]) -> dict:
-    """One forward pass: size of each named stage, parameters, FLOPs, conv activation bytes."""
+def _output_stride_cost(model: nn.Module, x: torch.Tensor, stages) -> dict:
+    """One forward pass: stage sizes, parameters, FLOPs, conv output bytes."""
     sizes, written = {}, []
 
     def keep_size(name: str):
-        return lambda module, inputs, out: sizes.__setitem__(name, tuple(out.shape[-2:]))
+        def hook(module, inputs, out):
+            sizes[name] = tuple(out.shape[-2:])
+
+        return hook
 
     def keep_bytes(module, inputs, out):
         written.append(out.numel() * out.element_size())
 
-    hooks = [model.get_submodule(name).register_forward_hook(keep_size(name)) for name in stages]
-    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
-    hooks += [conv.register_forward_hook(keep_bytes) for conv in convs]
+    hooks = []
+    for name in stages:
+        stage = model.get_submodule(name)
+        hooks.append(stage.register_forward_hook(keep_size(name)))
+    for conv in [m for m in model.modules() if isinstance(m, nn.Conv2d)]:
+        hooks.append(conv.register_forward_hook(keep_bytes))
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         model(x)
     for hook in hooks:
@@ -490,7 +497,7 @@ def output_stride_cost(
 
 # --8<-- [start:valid_tap_share]
 def _valid_tap_share(map_size: int, rate: int, kernel_size: int) -> float:
-    """Share of a k x k kernel's taps that land inside an n x n map (not on zero padding)."""
+    """Share of a k x k kernel's taps inside an n x n map (not on padding)."""
     half = kernel_size // 2
     taps = [t * rate for t in range(-half, half + 1)]
     inside = sum(0 <= x + t < map_size for x in range(map_size) for t in taps)
@@ -537,33 +544,31 @@ def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
 
 
 # --8<-- [start:aspp]
-def _conv_bn_relu(in_channels: int, out_channels: int, kernel_size: int, rate: int = 1):
-    """One ASPP branch: convolution without bias ("same" padding), batch norm, ReLU."""
-    padding = rate * (kernel_size // 2)
-    conv = nn.Conv2d(
-        in_channels, out_channels, kernel_size, padding=padding, dilation=rate, bias=False
-    )
-    return nn.Sequential(conv, nn.BatchNorm2d(out_channels), nn.ReLU())
+def _conv_bn_relu(c_in: int, c_out: int, k: int, rate: int = 1):
+    """One ASPP branch: conv without bias ("same" padding), BN, ReLU."""
+    pad = rate * (k // 2)
+    conv = nn.Conv2d(c_in, c_out, k, padding=pad, dilation=rate, bias=False)
+    return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.ReLU())
 
 
 class _ASPP(nn.Module):
-    """DeepLab v3 ASPP: 1x1 branch, a 3x3 branch per rate, image pooling; concat, 1x1."""
+    """DeepLab v3 ASPP: 1x1, a 3x3 per rate, image pooling; concat, 1x1."""
 
-    def __init__(self, in_channels: int, out_channels: int, rates, image_pooling: bool) -> None:
+    def __init__(self, c_in: int, c_out: int, rates, image_pooling: bool):
         super().__init__()
-        branches = [_conv_bn_relu(in_channels, out_channels, 1)]
-        branches += [_conv_bn_relu(in_channels, out_channels, 3, rate) for rate in rates]
-        if image_pooling:  # global average pool to 1 x 1, then 1x1 conv, BN, ReLU
-            pool = _conv_bn_relu(in_channels, out_channels, 1)
+        branches = [_conv_bn_relu(c_in, c_out, 1)]
+        branches += [_conv_bn_relu(c_in, c_out, 3, rate) for rate in rates]
+        if image_pooling:  # global average pool to 1 x 1, 1x1 conv, BN, ReLU
+            pool = _conv_bn_relu(c_in, c_out, 1)
             branches.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), *pool))
         self.image_pooling = image_pooling
         self.convs = nn.ModuleList(branches)
-        mix = _conv_bn_relu(len(branches) * out_channels, out_channels, 1)
+        mix = _conv_bn_relu(len(branches) * c_out, c_out, 1)
         self.project = nn.Sequential(*mix, nn.Dropout(0.5))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         outs = [branch(x) for branch in self.convs]
-        if self.image_pooling:  # broadcast the pooled 1 x 1 features back to H x W
+        if self.image_pooling:  # broadcast the 1 x 1 features back to H x W
             outs[-1] = outs[-1].expand(-1, -1, x.shape[-2], x.shape[-1])
         return self.project(torch.cat(outs, dim=1))
 

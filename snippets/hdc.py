@@ -15,7 +15,7 @@ from snippets.dilation import _check_int, _check_int_list, _coverage
 
 # --8<-- [start:hdc_m_values]
 def _hdc_m_values(rates: list[int]) -> list[int]:
-    """[M_2, ..., M_n]: M_n = r_n, M_i = max(M_(i+1) - 2 r_i, M_(i+1) - 2 (M_(i+1) - r_i), r_i)."""
+    """[M_2, ..., M_n] of HDC: M_n = r_n, then the recursion down to M_2."""
     m = rates[-1]
     values = [m]
     for r in reversed(rates[1:-1]):
@@ -58,7 +58,7 @@ def hdc_m_values(dilations: Sequence[int]) -> list[int]:
 
 # --8<-- [start:hdc_check]
 def _rising_groups(rates: list[int]) -> list[list[int]]:
-    """Split rates into maximal non-decreasing runs (the rising edges of a sawtooth)."""
+    """Split rates into maximal non-decreasing runs (rising edges)."""
     groups = [[rates[0]]]
     for r in rates[1:]:
         if r >= groups[-1][-1]:
@@ -69,11 +69,13 @@ def _rising_groups(rates: list[int]) -> list[list[int]]:
 
 
 def _hdc_check(rates: list[int], k: int) -> dict:
-    """M values, the rule on the whole list and per group, the gcd, and the real coverage."""
+    """M values, the rule on the list and per group, gcd, real coverage."""
     m_values = _hdc_m_values(rates)
-    groups_ok = all(
-        g[0] == 1 and (len(g) == 1 or _hdc_m_values(g)[0] <= k) for g in _rising_groups(rates)
-    )
+
+    def group_ok(g: list[int]) -> bool:  # starts at 1 and meets M_2 <= K alone
+        return g[0] == 1 and (len(g) == 1 or _hdc_m_values(g)[0] <= k)
+
+    groups_ok = all(group_ok(g) for g in _rising_groups(rates))
     _, used, span = _coverage(rates, k)
     return {
         "dilations": tuple(rates),
