@@ -29,6 +29,7 @@ from snippets.dilation import (
     spread_kernel,
     valid_tap_share,
 )
+from snippets.resnet import resnet50
 from tests.torchvision_compat import torchvision
 
 TorchvisionASPP = torchvision.models.segmentation.deeplabv3.ASPP
@@ -230,6 +231,10 @@ def test_output_stride_of_a_torchvision_resnet50():
     ]:
         net = torchvision.models.resnet50(weights=None, replace_stride_with_dilation=list(flags))
         costs[os] = output_stride_cost(net.eval(), x)
+        # the page measures the site's own ResNet-50 (chapter 3): the same sizes, parameters,
+        # FLOPs and activation bytes as torchvision's
+        ours = resnet50(replace_stride_with_dilation=flags).eval()
+        assert output_stride_cost(ours, x) == costs[os]
         assert costs[os]["sizes"]["layer4"] == ((129 - 1) // os + 1,) * 2
     assert costs[32]["parameters"] == costs[16]["parameters"] == costs[8]["parameters"] == 25557032
     assert costs[32]["flops"] < costs[16]["flops"] < costs[8]["flops"]
