@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# --8<-- [start:imports]
 import torch
-import torch.nn.functional as F
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+# --8<-- [end:imports]
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -36,7 +39,24 @@ def _check_int_list(name: str, values: object, minimum: int) -> list[int]:
     return list(values)
 
 
-# --8<-- [start:arithmetic]
+# --8<-- [start:effective_kernel_size]
+def _effective_kernel_size(k: int, d: int) -> int:
+    """Width of the input window a k-tap kernel at dilation d spans."""
+    return k + (k - 1) * (d - 1)
+
+
+# --8<-- [end:effective_kernel_size]
+
+
+# --8<-- [start:conv_output_size]
+def _conv_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
+    """Output length along one axis (Dumoulin & Visin, Relationship 15)."""
+    return (i + 2 * p - _effective_kernel_size(k, d)) // s + 1
+
+
+# --8<-- [end:conv_output_size]
+
+
 def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
     """Width of the input window a dilated kernel spans: ``k + (k - 1)(d - 1)``.
 
@@ -60,7 +80,7 @@ def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
     """
     k = _check_int("kernel_size", kernel_size, 1)
     d = _check_int("dilation", dilation, 1)
-    return k + (k - 1) * (d - 1)
+    return _effective_kernel_size(k, d)
 
 
 def conv_output_size(
@@ -100,13 +120,22 @@ def conv_output_size(
             f"input_size + 2 * padding must be >= the effective kernel size {k_eff}, "
             f"got {i + 2 * p}"
         )
-    return (i + 2 * p - k_eff) // s + 1
-
-
-# --8<-- [end:arithmetic]
+    return _conv_output_size(i, kernel_size, s, p, dilation)
 
 
 # --8<-- [start:receptive_field]
+def _receptive_field(rates: list[int], k: int, strides: list[int]) -> int:
+    """Receptive field of a single-path stack: 1 + sum (k_eff - 1) * jump."""
+    field, jump = 1, 1
+    for rate, step in zip(rates, strides, strict=True):
+        field += (_effective_kernel_size(k, rate) - 1) * jump
+        jump *= step
+    return field
+
+
+# --8<-- [end:receptive_field]
+
+
 def receptive_field(
     dilations: Sequence[int], kernel_size: int = 3, strides: Sequence[int] | None = None
 ) -> int:
@@ -139,17 +168,33 @@ def receptive_field(
     steps = [1] * len(rates) if strides is None else _check_int_list("strides", strides, 1)
     if len(steps) != len(rates):
         raise ValueError(f"strides must have one entry per layer ({len(rates)}), got {len(steps)}")
-    field, jump = 1, 1
-    for rate, step in zip(rates, steps, strict=True):
-        field += (effective_kernel_size(kernel_size, rate) - 1) * jump
-        jump *= step
-    return field
-
-
-# --8<-- [end:receptive_field]
+    return _receptive_field(rates, kernel_size, steps)
 
 
 # --8<-- [start:coverage]
+def _coverage_1d(dilations: list[int], kernel_size: int) -> list[int]:
+    """Paths from each input offset to one output, along one axis."""
+    counts = [1]
+    for rate in dilations:
+        grown = [0] * (len(counts) + (kernel_size - 1) * rate)
+        for offset, paths in enumerate(counts):
+            for tap in range(kernel_size):
+                grown[offset + tap * rate] += paths
+        counts = grown
+    return counts
+
+
+def _coverage(dilations: list[int], kernel_size: int) -> tuple:
+    """2-D path counts (outer product of the 1-D ones), pixels used, span."""
+    line = _coverage_1d(dilations, kernel_size)
+    counts = [[a * b for b in line] for a in line]
+    used_1d = sum(1 for value in line if value > 0)
+    return counts, used_1d * used_1d, len(line) * len(line)
+
+
+# --8<-- [end:coverage]
+
+
 @dataclass(frozen=True)
 class Coverage:
     """Which input pixels of a stride-1 stack reach one output pixel.
@@ -189,14 +234,7 @@ def coverage_1d(dilations: Sequence[int], kernel_size: int = 3) -> list[int]:
     """
     rates = _check_int_list("dilations", dilations, 1)
     k = _check_int("kernel_size", kernel_size, 1)
-    counts = [1]
-    for rate in rates:
-        grown = [0] * (len(counts) + (k - 1) * rate)
-        for offset, paths in enumerate(counts):
-            for tap in range(k):
-                grown[offset + tap * rate] += paths
-        counts = grown
-    return counts
+    return _coverage_1d(rates, k)
 
 
 def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
@@ -221,16 +259,26 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1.
     """
-    line = coverage_1d(dilations, kernel_size)
-    counts = tuple(tuple(a * b for b in line) for a in line)
-    used_1d = sum(1 for value in line if value > 0)
-    return Coverage(counts=counts, used=used_1d * used_1d, span=len(line) * len(line))
-
-
-# --8<-- [end:coverage]
+    rates = _check_int_list("dilations", dilations, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    counts, used, span = _coverage(rates, k)
+    return Coverage(counts=tuple(map(tuple, counts)), used=used, span=span)
 
 
 # --8<-- [start:spread_kernel]
+def _spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
+    """Insert dilation - 1 zeros between neighbouring taps of a weight."""
+    out_c, in_c, kh, kw = weight.shape
+    size_h = _effective_kernel_size(kh, dilation)
+    size_w = _effective_kernel_size(kw, dilation)
+    spread = weight.new_zeros(out_c, in_c, size_h, size_w)
+    spread[:, :, ::dilation, ::dilation] = weight
+    return spread
+
+
+# --8<-- [end:spread_kernel]
+
+
 def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
     """Insert ``dilation - 1`` zeros between neighbouring taps of a conv weight.
 
@@ -259,18 +307,37 @@ def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
     if weight.dim() != 4:
         raise ValueError(f"weight must have 4 dimensions (out, in, kh, kw), got {weight.dim()}")
     d = _check_int("dilation", dilation, 1)
-    out_c, in_c, kh, kw = weight.shape
-    spread = weight.new_zeros(
-        out_c, in_c, effective_kernel_size(kh, d), effective_kernel_size(kw, d)
-    )
-    spread[:, :, ::d, ::d] = weight
-    return spread
-
-
-# --8<-- [end:spread_kernel]
+    return _spread_kernel(weight, d)
 
 
 # --8<-- [start:measure]
+def _ones_stack(rates: list[int], k: int, strides: list[int]) -> nn.Sequential:
+    """1-channel float64 conv layers, no padding or bias, all weights 1."""
+    layers = []
+    for rate, step in zip(rates, strides, strict=True):
+        conv = nn.Conv2d(1, 1, k, step, dilation=rate, bias=False)
+        nn.init.ones_(conv.weight)
+        layers.append(conv.double())
+    return nn.Sequential(*layers)
+
+
+def _measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
+    """Input gradient of the centre output: non-zero where pixels reach it."""
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    channels = convs[0].in_channels if convs else 1
+    dtype = convs[0].weight.dtype if convs else torch.float32
+    n = input_size
+    x = torch.zeros(1, channels, n, n, dtype=dtype, requires_grad=True)
+    y = model(x)
+    seed = torch.zeros_like(y)
+    seed[0, 0, y.shape[2] // 2, y.shape[3] // 2] = 1.0
+    y.backward(seed)
+    return x.grad[0].sum(dim=0)
+
+
+# --8<-- [end:measure]
+
+
 def ones_stack(
     dilations: Sequence[int], kernel_size: int = 3, strides: Sequence[int] | None = None
 ) -> nn.Sequential:
@@ -302,12 +369,7 @@ def ones_stack(
     """
     receptive_field(dilations, kernel_size, strides)  # validates every argument
     steps = [1] * len(dilations) if strides is None else list(strides)
-    layers = []
-    for rate, step in zip(dilations, steps, strict=True):
-        conv = nn.Conv2d(1, 1, kernel_size, stride=step, dilation=rate, bias=False)
-        nn.init.ones_(conv.weight)
-        layers.append(conv.double())
-    return nn.Sequential(*layers)
+    return _ones_stack(list(dilations), kernel_size, steps)
 
 
 def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
@@ -339,43 +401,207 @@ def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     n = _check_int("input_size", input_size, 1)
-    first = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
-    channels = first.in_channels if first is not None else 1
-    dtype = first.weight.dtype if first is not None else torch.float32
-    x = torch.zeros(1, channels, n, n, dtype=dtype, requires_grad=True)
-    y = model(x)
-    seed = torch.zeros_like(y)
-    seed[0, 0, y.shape[2] // 2, y.shape[3] // 2] = 1.0
-    y.backward(seed)
-    return x.grad[0].sum(dim=0)
+    return _measure_coverage(model, n)
 
 
-# --8<-- [end:measure]
+# --8<-- [start:output_stride_cost]
+def _output_stride_cost(model: nn.Module, x: torch.Tensor, stages) -> dict:
+    """One forward pass: stage sizes, parameters, FLOPs, conv output bytes."""
+    sizes, written = {}, []
+
+    def keep_size(name: str):
+        def hook(module, inputs, out):
+            sizes[name] = tuple(out.shape[-2:])
+
+        return hook
+
+    def keep_bytes(module, inputs, out):
+        written.append(out.numel() * out.element_size())
+
+    hooks = []
+    for name in stages:
+        stage = model.get_submodule(name)
+        hooks.append(stage.register_forward_hook(keep_size(name)))
+    for conv in [m for m in model.modules() if isinstance(m, nn.Conv2d)]:
+        hooks.append(conv.register_forward_hook(keep_bytes))
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(x)
+    for hook in hooks:
+        hook.remove()
+    return {
+        "sizes": sizes,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "flops": counter.get_total_flops(),
+        "activation_bytes": sum(written),
+    }
+
+
+# --8<-- [end:output_stride_cost]
+
+
+def output_stride_cost(
+    model: nn.Module,
+    x: torch.Tensor,
+    stages: Sequence[str] = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4"),
+) -> dict:
+    """Measure what a backbone's output stride costs: stage sizes, parameters, FLOPs, memory.
+
+    Runs ``model`` once on ``x`` without gradients, under
+    ``torch.utils.flop_counter.FlopCounterMode`` (which counts a multiply-add as 2 FLOPs), with
+    forward hooks that record the spatial size of each named stage and the bytes of every
+    ``nn.Conv2d`` output (the feature maps a training step would keep for the backward pass).
+
+    ```python
+    import torch
+    from torch import nn
+    from snippets.dilation import output_stride_cost
+
+    net = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.Conv2d(8, 8, 3, padding=1))
+    cost = output_stride_cost(net, torch.zeros(1, 3, 32, 32), stages=["0", "1"])
+    print(cost["sizes"], cost["parameters"], cost["flops"], cost["activation_bytes"])
+    #> {'0': (16, 16), '1': (16, 16)} 808 405504 16384
+    ```
+
+    Args:
+        model: the network; its forward pass runs once, as it is (call ``model.eval()`` first
+            for batch norm in inference mode).
+        x: the input batch, a tensor with at least 3 dimensions (``(N, C, H, W)`` for 2-D).
+        stages: names of submodules (as ``model.get_submodule`` takes them) whose output size
+            to record; the default fits a torchvision-style ResNet.
+
+    Returns:
+        A dict with ``sizes`` (stage name to ``(H, W)`` of its output), ``parameters``,
+        ``flops`` (total, 2 per multiply-add) and ``activation_bytes``.
+
+    Raises:
+        TypeError: if ``model`` is not an ``nn.Module``, ``x`` not a tensor, or a stage name
+            not a string.
+        ValueError: if ``x`` has fewer than 3 dimensions or a stage name is not a submodule.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    if x.dim() < 3:
+        raise ValueError(f"x must have at least 3 dimensions (N, C, ...), got {x.dim()}")
+    if isinstance(stages, str) or not isinstance(stages, Sequence):
+        raise TypeError(f"stages must be a sequence of submodule names, got {stages!r}")
+    names = dict(model.named_modules())
+    for name in stages:
+        if not isinstance(name, str):
+            raise TypeError(f"stages must contain submodule names (str), got {name!r}")
+        if name not in names:
+            raise ValueError(f"stages must name submodules of model, got {name!r}")
+    return _output_stride_cost(model, x, list(stages))
+
+
+# --8<-- [start:valid_tap_share]
+def _valid_tap_share(map_size: int, rate: int, kernel_size: int) -> float:
+    """Share of a k x k kernel's taps inside an n x n map (not on padding)."""
+    half = kernel_size // 2
+    taps = [t * rate for t in range(-half, half + 1)]
+    inside = sum(0 <= x + t < map_size for x in range(map_size) for t in taps)
+    return (inside / (len(taps) * map_size)) ** 2
+
+
+# --8<-- [end:valid_tap_share]
+
+
+def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
+    """Average share of a dilated kernel's taps that fall inside the feature map.
+
+    A "same"-padded ``k x k`` convolution at rate ``r`` puts its taps at offsets
+    ``-r(k-1)/2, ..., r(k-1)/2`` around every output pixel; the taps outside the map multiply
+    padding zeros. Averaged over all pixels of an ``n x n`` map, the 2-D share is the square
+    of the 1-D share (the two axes are independent). DeepLab v3 (Section 3.3) describes the
+    extreme: with ``r`` close to ``n``, only the centre weight is effective.
+
+    ```python
+    from snippets.dilation import valid_tap_share
+
+    print([round(valid_tap_share(33, rate), 2) for rate in (6, 18, 40)])
+    #> [0.77, 0.4, 0.11]
+    ```
+
+    Args:
+        map_size: side ``n >= 1`` of the square feature map.
+        rate: dilation rate ``r >= 1``.
+        kernel_size: odd kernel size ``k >= 1``.
+
+    Returns:
+        The share, between ``1 / k**2`` and 1.
+
+    Raises:
+        TypeError: if an argument is not an integer.
+        ValueError: if an argument is smaller than 1 or ``kernel_size`` is even.
+    """
+    n = _check_int("map_size", map_size, 1)
+    r = _check_int("rate", rate, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    if k % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd integer >= 1, got {k}")
+    return _valid_tap_share(n, r, k)
 
 
 # --8<-- [start:aspp]
-class ASPP(nn.Module):
-    """Atrous spatial pyramid pooling in the style of DeepLab v3 (without batch norm).
+def _conv_bn_relu(c_in: int, c_out: int, k: int, rate: int = 1):
+    """One ASPP branch: conv without bias ("same" padding), BN, ReLU."""
+    pad = rate * (k // 2)
+    conv = nn.Conv2d(c_in, c_out, k, padding=pad, dilation=rate, bias=False)
+    return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.ReLU())
 
-    Parallel branches look at the same feature map at several rates: one 1x1 convolution,
-    one 3x3 convolution per rate (padding = rate keeps the size), and optionally an image-level
-    branch (global average pool, 1x1 conv, broadcast back). The branches are concatenated and
-    mixed by a 1x1 convolution.
+
+class _ASPP(nn.Module):
+    """DeepLab v3 ASPP: 1x1, a 3x3 per rate, image pooling; concat, 1x1."""
+
+    def __init__(self, c_in: int, c_out: int, rates, image_pooling: bool):
+        super().__init__()
+        branches = [_conv_bn_relu(c_in, c_out, 1)]
+        branches += [_conv_bn_relu(c_in, c_out, 3, rate) for rate in rates]
+        if image_pooling:  # global average pool to 1 x 1, 1x1 conv, BN, ReLU
+            pool = _conv_bn_relu(c_in, c_out, 1)
+            branches.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), *pool))
+        self.image_pooling = image_pooling
+        self.convs = nn.ModuleList(branches)
+        mix = _conv_bn_relu(len(branches) * c_out, c_out, 1)
+        self.project = nn.Sequential(*mix, nn.Dropout(0.5))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outs = [branch(x) for branch in self.convs]
+        if self.image_pooling:  # broadcast the 1 x 1 features back to H x W
+            outs[-1] = outs[-1].expand(-1, -1, x.shape[-2], x.shape[-1])
+        return self.project(torch.cat(outs, dim=1))
+
+
+# --8<-- [end:aspp]
+
+
+class ASPP(_ASPP):
+    """Atrous spatial pyramid pooling as DeepLab v3 defines it (Chen et al. 2017, Section 3.3).
+
+    Parallel branches look at the same feature map: one 1x1 convolution, one 3x3 convolution
+    per rate (padding = rate keeps the size) and an image-level branch (global average
+    pooling, 1x1 convolution, broadcast back to the map's size). Every convolution is
+    followed by batch normalization and ReLU; the branches are concatenated and mixed by a
+    1x1 convolution with batch norm, ReLU and dropout 0.5. The layout of submodules (``convs``,
+    ``project``) is that of ``torchvision.models.segmentation.deeplabv3.ASPP``, so its
+    ``state_dict`` loads as it is. The rates are (6, 12, 18) at output stride 16 and are
+    doubled, (12, 24, 36), at output stride 8.
 
     ```python
     import torch
     from snippets.dilation import ASPP
 
-    aspp = ASPP(in_channels=64, out_channels=32, rates=(6, 12, 18))
+    aspp = ASPP(in_channels=64, out_channels=32, rates=(6, 12, 18)).eval()
     print(tuple(aspp(torch.zeros(2, 64, 33, 33)).shape))
     #> (2, 32, 33, 33)
     ```
 
     Args:
         in_channels: channels of the input feature map, ``>= 1``.
-        out_channels: channels of every branch and of the output, ``>= 1``.
+        out_channels: channels of every branch and of the output, ``>= 1`` (256 in the paper).
         rates: dilation rates of the 3x3 branches, each ``>= 1``.
-        image_pooling: add the image-level (global average) branch.
+        image_pooling: add the image-level (global average pooling) branch.
 
     Raises:
         TypeError: if an argument has the wrong type.
@@ -389,27 +615,9 @@ class ASPP(nn.Module):
         rates: Sequence[int] = (6, 12, 18),
         image_pooling: bool = True,
     ) -> None:
-        super().__init__()
         _check_int("in_channels", in_channels, 1)
         _check_int("out_channels", out_channels, 1)
-        rates = _check_int_list("rates", rates, 1)
+        checked = _check_int_list("rates", rates, 1)
         if not isinstance(image_pooling, bool):
             raise TypeError(f"image_pooling must be a bool, got {type(image_pooling).__name__}")
-        self.branches = nn.ModuleList([nn.Conv2d(in_channels, out_channels, 1)])
-        for rate in rates:
-            self.branches.append(
-                nn.Conv2d(in_channels, out_channels, 3, padding=rate, dilation=rate)
-            )
-        self.pool = nn.Conv2d(in_channels, out_channels, 1) if image_pooling else None
-        n_branches = len(self.branches) + (1 if image_pooling else 0)
-        self.project = nn.Conv2d(n_branches * out_channels, out_channels, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        outs = [F.relu(branch(x)) for branch in self.branches]
-        if self.pool is not None:
-            pooled = F.relu(self.pool(F.adaptive_avg_pool2d(x, 1)))
-            outs.append(pooled.expand(-1, -1, x.shape[2], x.shape[3]))
-        return F.relu(self.project(torch.cat(outs, dim=1)))
-
-
-# --8<-- [end:aspp]
+        super().__init__(in_channels, out_channels, checked, image_pooling)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from snippets.dilation import coverage, effective_kernel_size, receptive_field
+from snippets.dilation import (
+    conv_output_size,
+    coverage,
+    effective_kernel_size,
+    receptive_field,
+    valid_tap_share,
+)
 from snippets.plotting import Theme, new_figure
 
 CANVAS = 7  # cells shown around each kernel in the kernel figure
@@ -120,11 +126,109 @@ def draw_growth(theme: Theme):
     return figure
 
 
+STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4")
+CROP = 513  # DeepLab v3's crop size (Section 4.1)
+
+
+def stage_sizes(input_size: int, output_stride: int) -> list[int]:
+    """Side of each ResNet-50 stage's output when the strides of the last stages become rates.
+
+    The stem (7x7 stride-2 conv, 3x3 stride-2 max pool) reaches stride 4; layer2, layer3 and
+    layer4 each halve the map with a stride-2 3x3 conv, unless the output stride is reached,
+    where the stride is 1 and dilation takes its place (the tests compare with torchvision).
+    """
+    side = conv_output_size(input_size, 7, stride=2, padding=3)
+    sizes = [side, conv_output_size(side, 3, stride=2, padding=1)]
+    sizes.append(sizes[-1])  # layer1 keeps the size
+    stride = 4
+    for _ in range(3):
+        step = 2 if stride < output_stride else 1
+        stride *= step
+        sizes.append(conv_output_size(sizes[-1], 3, stride=step, padding=1))
+    return sizes
+
+
+def draw_output_stride(theme: Theme):
+    """Feature-map side per ResNet-50 stage on a 513 x 513 crop, at output stride 32, 16, 8."""
+    figure = new_figure(theme, 6.4, 3.6)
+    ax = figure.add_subplot()
+    ax.set_facecolor("none")
+    positions = list(range(len(STAGES)))
+    for index, (os, marker) in enumerate(((32, "o"), (16, "s"), (8, "^"))):
+        sizes = stage_sizes(CROP, os)
+        color = theme.colors[index]
+        ax.plot(positions, sizes, marker=marker, color=color, label=f"OS {os}")
+        ax.annotate(
+            str(sizes[-1]),
+            (positions[-1], sizes[-1]),
+            textcoords="offset points",
+            xytext=(8, -4),
+            fontsize=10,
+            color=color,
+        )
+    ax.set_yscale("log", base=2)
+    ax.set_yticks([17, 33, 65, 129, 257])
+    ax.set_yticklabels(["17", "33", "65", "129", "257"])
+    ax.set_xticks(positions)
+    ax.set_xticklabels(STAGES, fontsize=9)
+    ax.set_xlim(-0.3, len(STAGES) - 0.4)
+    ax.tick_params(colors=theme.foreground)
+    for spine in ax.spines.values():
+        spine.set_color(theme.muted)
+    ax.grid(True, linewidth=0.6, color=theme.grid)
+    legend = ax.legend(frameon=False, loc="upper right")
+    for text in legend.get_texts():
+        text.set_color(theme.foreground)
+    return figure
+
+
+ASPP_MAPS = ((33, (6, 12, 18)), (65, (12, 24, 36)))  # OS 16 and OS 8 on a 513 crop
+
+
+def draw_aspp_taps(theme: Theme):
+    """Share of a 3x3 kernel's taps inside a 33 x 33 and a 65 x 65 map vs. the rate."""
+    figure = new_figure(theme, 6.4, 3.6)
+    ax = figure.add_subplot()
+    ax.set_facecolor("none")
+    rates = list(range(1, 81))
+    for index, (n, aspp_rates) in enumerate(ASPP_MAPS):
+        color = theme.colors[index]
+        ax.plot(
+            rates, [valid_tap_share(n, r) for r in rates], color=color, label=f"${n}\\times{n}$"
+        )
+        shares = [valid_tap_share(n, r) for r in aspp_rates]
+        ax.plot(aspp_rates, shares, linestyle="none", marker="o", color=color)
+        for r, share in zip(aspp_rates, shares, strict=True):
+            ax.annotate(
+                f"{r}",
+                (r, share),
+                textcoords="offset points",
+                xytext=(4, 5),
+                fontsize=9,
+                color=color,
+            )
+    ax.axhline(1 / 9, color=theme.muted, linestyle="--", linewidth=1)
+    ax.set_xlabel("$r$", color=theme.foreground)
+    ax.set_ylim(0, 1.05)
+    ax.set_yticks([1 / 9, 0.25, 0.5, 0.75, 1.0])
+    ax.set_yticklabels(["1/9", "0.25", "0.5", "0.75", "1"])
+    ax.tick_params(colors=theme.foreground)
+    for spine in ax.spines.values():
+        spine.set_color(theme.muted)
+    ax.grid(True, linewidth=0.6, color=theme.grid)
+    legend = ax.legend(frameon=False, loc="upper right")
+    for text in legend.get_texts():
+        text.set_color(theme.foreground)
+    return figure
+
+
 COVERAGE_RATES = ((2, 2, 2), (1, 2, 5), (1, 2, 4), (2, 4, 6))
 
 FIGURES = {
     "dilation-kernels": draw_kernels,
     "dilation-growth": draw_growth,
+    "dilation-output-stride": draw_output_stride,
+    "dilation-aspp-taps": draw_aspp_taps,
     **{
         "dilation-coverage-" + "-".join(map(str, rates)): partial(draw_coverage, rates)
         for rates in COVERAGE_RATES

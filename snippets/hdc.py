@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from snippets.dilation import _check_int, _check_int_list, coverage
+# isort: split
+# --8<-- [start:imports]
+import math
+
+# --8<-- [end:imports]
+from snippets.dilation import _check_int, _check_int_list, _coverage
 
 
-# --8<-- [start:m_values]
+# --8<-- [start:hdc_m_values]
+def _hdc_m_values(rates: list[int]) -> list[int]:
+    """[M_2, ..., M_n] of HDC: M_n = r_n, then the recursion down to M_2."""
+    m = rates[-1]
+    values = [m]
+    for r in reversed(rates[1:-1]):
+        m = max(m - 2 * r, m - 2 * (m - r), r)
+        values.append(m)
+    return values[::-1]
+
+
+# --8<-- [end:hdc_m_values]
+
+
 def hdc_m_values(dilations: Sequence[int]) -> list[int]:
-    """``[M_2, ..., M_n]`` of Wang et al. (2018, Sec. 3.2) for rates ``[r_1, ..., r_n]``.
+    """``[M_2, ..., M_n]`` of Wang et al. (2018, arXiv:1702.08502) for rates ``[r_1, ..., r_n]``.
 
     ``M_n = r_n`` and ``M_i = max(M_(i+1) - 2 r_i, M_(i+1) - 2 (M_(i+1) - r_i), r_i)``.
     ``r_1`` does not enter any ``M_i`` with ``i >= 2``.
@@ -36,18 +53,44 @@ def hdc_m_values(dilations: Sequence[int]) -> list[int]:
     rates = _check_int_list("dilations", dilations, 1)
     if len(rates) < 2:
         raise ValueError(f"dilations must hold at least 2 rates, got {len(rates)}")
-    m = rates[-1]
-    values = [m]
-    for r in reversed(rates[1:-1]):
-        m = max(m - 2 * r, m - 2 * (m - r), r)
-        values.append(m)
-    return values[::-1]
+    return _hdc_m_values(rates)
 
 
-# --8<-- [end:m_values]
+# --8<-- [start:hdc_check]
+def _rising_groups(rates: list[int]) -> list[list[int]]:
+    """Split rates into maximal non-decreasing runs (rising edges)."""
+    groups = [[rates[0]]]
+    for r in rates[1:]:
+        if r >= groups[-1][-1]:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return groups
 
 
-# --8<-- [start:check]
+def _hdc_check(rates: list[int], k: int) -> dict:
+    """M values, the rule on the list and per group, gcd, real coverage."""
+    m_values = _hdc_m_values(rates)
+
+    def group_ok(g: list[int]) -> bool:  # starts at 1 and meets M_2 <= K alone
+        return g[0] == 1 and (len(g) == 1 or _hdc_m_values(g)[0] <= k)
+
+    groups_ok = all(group_ok(g) for g in _rising_groups(rates))
+    _, used, span = _coverage(rates, k)
+    return {
+        "dilations": tuple(rates),
+        "m_values": tuple(m_values),
+        "rule_ok": m_values[0] <= k,
+        "groups_ok": groups_ok,
+        "gcd": math.gcd(*rates),
+        "used": used,
+        "span": span,
+    }
+
+
+# --8<-- [end:hdc_check]
+
+
 def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
     """Split rates into maximal non-decreasing runs ("rising edges" of a sawtooth).
 
@@ -69,19 +112,7 @@ def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
         ValueError: if a rate is smaller than 1 or the list is empty.
     """
     rates = _check_int_list("dilations", dilations, 1)
-    groups = [[rates[0]]]
-    for r in rates[1:]:
-        if r >= groups[-1][-1]:
-            groups[-1].append(r)
-        else:
-            groups.append([r])
-    return groups
-
-
-def _group_ok(group: list[int], k: int) -> bool:
-    if group[0] != 1:
-        return False
-    return len(group) == 1 or hdc_m_values(group)[0] <= k
+    return _rising_groups(rates)
 
 
 @dataclass(frozen=True)
@@ -91,7 +122,9 @@ class HDCReport:
     Attributes:
         dilations: the rates, first layer first.
         m_values: ``[M_2, ..., M_n]``.
-        rule_ok: the design goal ``M_2 <= K`` applied to the whole list.
+        rule_ok: the design goal ``M_2 <= K`` applied to the whole list. ``M_2`` does not
+            depend on ``r_1``, so the verdict means "no holes" only when ``r_1 = 1``; a gcd of
+            1 does not make up for it (``[2, 2, 3]`` passes and has holes).
         groups_ok: every rising group (maximal non-decreasing run) starts at rate 1 and meets
             ``M_2 <= K`` on its own (a one-layer group must have rate 1).
         gcd: greatest common divisor of all rates.
@@ -126,7 +159,9 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
 
     Args:
         dilations: rates of ``n >= 2`` stacked stride-1 layers, each ``>= 1``.
-        kernel_size: the ``K`` in ``M_2 <= K``; the rule was derived for ``K = 3``.
+        kernel_size: the ``K`` in ``M_2 <= K``. Wang et al. state the rule for ``K x K``
+            kernels (their example uses ``K = 3``); the ``2 r_i`` terms of the recursion are
+            the reach of a 3x3 kernel, so for ``K > 3`` the rule is conservative.
 
     Returns:
         An :class:`HDCReport`.
@@ -135,18 +170,6 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1 or there are fewer than 2 rates.
     """
-    m_values = hdc_m_values(dilations)
+    hdc_m_values(dilations)  # validates the rates
     k = _check_int("kernel_size", kernel_size, 1)
-    cov = coverage(dilations, k)
-    return HDCReport(
-        dilations=tuple(dilations),
-        m_values=tuple(m_values),
-        rule_ok=m_values[0] <= k,
-        groups_ok=all(_group_ok(g, k) for g in rising_groups(dilations)),
-        gcd=math.gcd(*dilations),
-        used=cov.used,
-        span=cov.span,
-    )
-
-
-# --8<-- [end:check]
+    return HDCReport(**_hdc_check(list(dilations), k))

@@ -6,16 +6,33 @@ from hypothesis import strategies as st
 from torch import nn
 
 from snippets.dilation import (
+    _ASPP,
     ASPP,
+    _conv_output_size,
+    _coverage,
+    _coverage_1d,
+    _effective_kernel_size,
+    _measure_coverage,
+    _ones_stack,
+    _output_stride_cost,
+    _receptive_field,
+    _spread_kernel,
+    _valid_tap_share,
     conv_output_size,
     coverage,
     coverage_1d,
     effective_kernel_size,
     measure_coverage,
     ones_stack,
+    output_stride_cost,
     receptive_field,
     spread_kernel,
+    valid_tap_share,
 )
+from snippets.resnet import resnet50
+from tests.torchvision_compat import torchvision
+
+TorchvisionASPP = torchvision.models.segmentation.deeplabv3.ASPP
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -124,7 +141,106 @@ def test_aspp_shapes_and_parameters():
     assert ASPP(16, 8, (6, 12, 18))(x).shape == (2, 8, 33, 33)
     assert ASPP(16, 8, (6, 12, 18, 24), image_pooling=False)(x).shape == (2, 8, 33, 33)
     small = ASPP(4, 4, (2,), image_pooling=False)
-    assert sum(p.numel() for p in small.parameters()) == (4 * 4 + 4) + (4 * 4 * 9 + 4) + (8 * 4 + 4)
+    # two branches (1x1, 3x3) and the 1x1 projection, no biases; each BN has 2 x 4 parameters
+    assert sum(p.numel() for p in small.parameters()) == 4 * 4 + 4 * 4 * 9 + 8 * 4 + 3 * 8
+
+
+@pytest.mark.parametrize(("rates", "size"), [((6, 12, 18), 33), ((12, 24, 36), 65), ((1, 2), 9)])
+def test_aspp_matches_torchvision(rates, size):
+    torch.manual_seed(0)
+    theirs = TorchvisionASPP(32, list(rates), out_channels=16)
+    for module in theirs.modules():  # non-trivial running statistics, so eval mode matters
+        if isinstance(module, nn.BatchNorm2d):
+            module.running_mean.uniform_(-0.5, 0.5)
+            module.running_var.uniform_(0.5, 1.5)
+            module.weight.data.uniform_(0.5, 1.5)
+            module.bias.data.uniform_(-0.5, 0.5)
+    ours = ASPP(32, 16, rates)
+    assert sum(p.numel() for p in ours.parameters()) == sum(p.numel() for p in theirs.parameters())
+    assert ours.state_dict().keys() == theirs.state_dict().keys()
+    ours.load_state_dict(theirs.state_dict())
+    x = torch.randn(2, 32, size, size)
+    torch.testing.assert_close(ours.eval()(x), theirs.eval()(x))
+    # in training mode too (batch statistics; dropout off by seeding the same draws)
+    torch.manual_seed(1)
+    a = ours.train()(x)
+    torch.manual_seed(1)
+    torch.testing.assert_close(a, theirs.train()(x))
+
+
+def test_aspp_core_is_the_public_class():
+    torch.manual_seed(0)
+    core = _ASPP(8, 4, [3], True)
+    public = ASPP(8, 4, (3,))
+    public.load_state_dict(core.state_dict())
+    x = torch.randn(1, 8, 11, 11)
+    torch.testing.assert_close(core.eval()(x), public.eval()(x))
+
+
+def test_cores_agree_with_public_functions():
+    assert _effective_kernel_size(3, 4) == effective_kernel_size(3, 4) == 9
+    assert _conv_output_size(33, 3, 2, 1, 2) == conv_output_size(33, 3, 2, 1, 2) == 16
+    assert _receptive_field([1, 2], 3, [2, 1]) == receptive_field([1, 2], 3, [2, 1]) == 11
+    assert _coverage_1d([1, 2], 3) == coverage_1d([1, 2])
+    counts, used, span = _coverage([2, 2, 2], 3)
+    assert (tuple(map(tuple, counts)), used, span) == (
+        coverage([2, 2, 2]).counts,
+        49,
+        169,
+    )
+    w = torch.randn(2, 3, 3, 3)
+    assert torch.equal(_spread_kernel(w, 3), spread_kernel(w, 3))
+    assert torch.equal(
+        _measure_coverage(_ones_stack([1, 2], 3, [1, 1]), 9),
+        measure_coverage(ones_stack([1, 2]), 9),
+    )
+    assert _valid_tap_share(33, 6, 3) == valid_tap_share(33, 6)
+
+
+def test_valid_tap_share_counts_taps_on_a_real_padded_convolution():
+    # a ones kernel on a ones map with zero padding counts the taps inside, pixel by pixel
+    for n, r in [(33, 6), (33, 18), (33, 24), (65, 36), (65, 64), (5, 1), (7, 30)]:
+        conv = nn.Conv2d(1, 1, 3, padding=r, dilation=r, bias=False)
+        nn.init.ones_(conv.weight)
+        inside = conv(torch.ones(1, 1, n, n, dtype=torch.float32)).sum().item()
+        assert valid_tap_share(n, r) == pytest.approx(inside / (9 * n * n))
+    assert valid_tap_share(33, 40) == pytest.approx(1 / 9)
+    assert valid_tap_share(10, 1, 1) == 1.0
+
+
+def test_output_stride_cost_counts_flops_and_bytes():
+    net = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.Conv2d(8, 8, 3, padding=1))
+    cost = output_stride_cost(net, torch.zeros(1, 3, 32, 32), stages=["0", "1"])
+    assert cost["sizes"] == {"0": (16, 16), "1": (16, 16)}
+    assert cost["parameters"] == (3 * 9 * 8 + 8) + (8 * 9 * 8 + 8)
+    # 2 FLOPs per multiply-add: 16 x 16 outputs x 8 channels x (3 or 8) x 9 taps
+    assert cost["flops"] == 2 * 16 * 16 * 8 * 9 * (3 + 8)
+    assert cost["activation_bytes"] == 2 * 8 * 16 * 16 * 4
+    assert not net[0]._forward_hooks and not net[1]._forward_hooks  # hooks removed
+    assert _output_stride_cost(net, torch.zeros(1, 3, 32, 32), ["1"])["sizes"] == {"1": (16, 16)}
+
+
+def test_output_stride_of_a_torchvision_resnet50():
+    # the DeepLab recipe (v3 Sec. 3.1, 4): strides of the last stages replaced by rates 2 and 4
+    x = torch.zeros(1, 3, 129, 129)
+    costs = {}
+    for os, flags in [
+        (32, (False, False, False)),
+        (16, (False, False, True)),
+        (8, (False, True, True)),
+    ]:
+        net = torchvision.models.resnet50(weights=None, replace_stride_with_dilation=list(flags))
+        costs[os] = output_stride_cost(net.eval(), x)
+        # the page measures the site's own ResNet-50 (chapter 3): the same sizes, parameters,
+        # FLOPs and activation bytes as torchvision's
+        ours = resnet50(replace_stride_with_dilation=flags).eval()
+        assert output_stride_cost(ours, x) == costs[os]
+        assert costs[os]["sizes"]["layer4"] == ((129 - 1) // os + 1,) * 2
+    assert costs[32]["parameters"] == costs[16]["parameters"] == costs[8]["parameters"] == 25557032
+    assert costs[32]["flops"] < costs[16]["flops"] < costs[8]["flops"]
+    assert (
+        costs[32]["activation_bytes"] < costs[16]["activation_bytes"] < costs[8]["activation_bytes"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -160,6 +276,20 @@ def test_aspp_shapes_and_parameters():
         (lambda: ASPP(0, 4), ValueError, "in_channels must be an integer >= 1"),
         (lambda: ASPP(4, 4, (6, 0)), ValueError, "rates must contain integers >= 1"),
         (lambda: ASPP(4, 4, image_pooling=1), TypeError, "image_pooling must be a bool"),
+        (lambda: valid_tap_share(0, 2), ValueError, "map_size must be an integer >= 1"),
+        (lambda: valid_tap_share(5, 0), ValueError, "rate must be an integer >= 1"),
+        (lambda: valid_tap_share(5, 1, 2), ValueError, "kernel_size must be an odd integer"),
+        (lambda: valid_tap_share(5, 1.0), TypeError, "rate must be an integer"),
+        (lambda: output_stride_cost("net", torch.zeros(1, 1, 4)), TypeError, "model must be"),
+        (lambda: output_stride_cost(nn.ReLU(), [1]), TypeError, "x must be a torch.Tensor"),
+        (lambda: output_stride_cost(nn.ReLU(), torch.zeros(2, 2)), ValueError, "x must have"),
+        (lambda: output_stride_cost(nn.ReLU(), torch.zeros(1, 1, 2), "a"), TypeError, "stages"),
+        (lambda: output_stride_cost(nn.ReLU(), torch.zeros(1, 1, 2), [1]), TypeError, "stages"),
+        (
+            lambda: output_stride_cost(nn.ReLU(), torch.zeros(1, 1, 2), ["layer9"]),
+            ValueError,
+            "stages must name submodules of model, got 'layer9'",
+        ),
     ],
 )
 def test_clear_errors(call, error, message):

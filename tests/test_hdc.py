@@ -5,7 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from snippets.dilation import coverage, coverage_1d
-from snippets.hdc import hdc_check, hdc_m_values, rising_groups
+from snippets.hdc import (
+    _hdc_check,
+    _hdc_m_values,
+    _rising_groups,
+    hdc_check,
+    hdc_m_values,
+    rising_groups,
+)
 
 
 def full(rates, k=3):
@@ -74,6 +81,26 @@ def test_rule_alone_passes_lists_with_holes():
     # r_1 never enters M_2, so without r_1 = 1 the rule can pass gridded stacks
     assert hdc_check([2, 2, 2]).rule_ok and not hdc_check([2, 2, 2]).full
     assert hdc_check([2, 2, 5]).rule_ok and not hdc_check([2, 2, 5]).full
+
+
+def test_gcd_one_does_not_rescue_rule_3():
+    # review item: with r_1 != 1, a gcd of 1 does not make M_2 <= K sufficient
+    report = hdc_check([2, 2, 3])
+    assert (report.gcd, report.m_values, report.rule_ok, report.full) == (1, (2, 3), True, False)
+    assert sum(1 for value in coverage_1d([2, 2, 3]) if value) == 13  # of 15
+    bad = [hdc_check(r) for r in all_lists(8, (3,))]
+    bad = [r for r in bad if r.rule_ok and not r.full]
+    assert len(bad) == 99
+    assert sum(r.gcd == 1 for r in bad) == 83
+    assert sum(r.dilations[0] == 1 for r in bad) == 0
+
+
+def test_cores_agree_with_public_functions():
+    assert _hdc_m_values([1, 2, 9]) == hdc_m_values([1, 2, 9]) == [5, 9]
+    assert _rising_groups([3, 2, 2, 1]) == rising_groups([3, 2, 2, 1])
+    core = _hdc_check([2, 2, 3], 3)
+    public = hdc_check([2, 2, 3])
+    assert core == {name: getattr(public, name) for name in core}
 
 
 def test_rule_is_not_necessary_for_unsorted_lists():
