@@ -7,9 +7,12 @@ nonsense. ``tests/test_losses.py`` compares every function with its ``torch.nn``
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 
 import torch
+
+# --8<-- [end:imports]
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -54,7 +57,9 @@ def _check_elementwise(input: object, target: object, reduction: object) -> None
     _check_reduction(reduction)
 
 
+# --8<-- [start:_reduce]
 def _reduce(losses: torch.Tensor, reduction: str) -> torch.Tensor:
+    """Combine per-element losses: 'mean', 'sum' or 'none'."""
     if reduction == "mean":
         return losses.mean()
     if reduction == "sum":
@@ -62,7 +67,18 @@ def _reduce(losses: torch.Tensor, reduction: str) -> torch.Tensor:
     return losses
 
 
-# --8<-- [start:mse]
+# --8<-- [end:_reduce]
+
+
+# --8<-- [start:_mse]
+def _mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """Mean squared error, no argument checks."""
+    return _reduce((input - target) ** 2, reduction)
+
+
+# --8<-- [end:_mse]
+
+
 def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     """Mean squared error, like ``torch.nn.MSELoss``.
 
@@ -86,13 +102,31 @@ def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> t
         ValueError: if the shapes differ, ``input`` is empty or ``reduction`` is unknown.
     """
     _check_elementwise(input, target, reduction)
-    return _reduce((input - target) ** 2, reduction)
+    return _mse(input, target, reduction)
 
 
-# --8<-- [end:mse]
+# --8<-- [start:_cross_entropy]
+def _cross_entropy(
+    logits: torch.Tensor,
+    target: torch.Tensor,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    """Cross-entropy of (N, C) logits and index (N,) or probability (N, C) targets, no checks."""
+    c = logits.shape[1]
+    if target.is_floating_point():
+        probabilities = target
+    else:
+        probabilities = torch.nn.functional.one_hot(target, c).to(logits.dtype)
+    probabilities = probabilities * (1.0 - label_smoothing) + label_smoothing / c
+    # log softmax, stable: subtract the log-sum-exp instead of dividing exponentials
+    log_probabilities = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+    return _reduce(-(probabilities * log_probabilities).sum(dim=1), reduction)
 
 
-# --8<-- [start:cross_entropy]
+# --8<-- [end:_cross_entropy]
+
+
 def cross_entropy(
     logits: torch.Tensor,
     target: torch.Tensor,
@@ -148,7 +182,7 @@ def cross_entropy(
             )
         if target.min() < 0 or target.max() >= c:
             raise ValueError(f"target class indices must be in [0, {c}), got {target.tolist()}")
-        probabilities = torch.nn.functional.one_hot(target.long(), c).to(logits.dtype)
+        target = target.long()
     elif target.shape == (n, c):
         if not target.is_floating_point():
             raise TypeError(
@@ -157,23 +191,29 @@ def cross_entropy(
             )
         if target.min() < 0 or target.max() > 1:
             raise ValueError("target probabilities must be in [0, 1]")
-        probabilities = target.to(logits.dtype)
+        target = target.to(logits.dtype)
     else:
         raise ValueError(
             f"target must have shape (N,) = ({n},) or (N, C) = ({n}, {c}), "
             f"got {tuple(target.shape)}"
         )
 
-    probabilities = probabilities * (1.0 - label_smoothing) + label_smoothing / c
-    # log softmax, stable: subtract the log-sum-exp instead of dividing exponentials
-    log_probabilities = logits - torch.logsumexp(logits, dim=1, keepdim=True)
-    return _reduce(-(probabilities * log_probabilities).sum(dim=1), reduction)
+    return _cross_entropy(logits, target, label_smoothing, reduction)
 
 
-# --8<-- [end:cross_entropy]
+# --8<-- [start:_binary_cross_entropy]
+def _binary_cross_entropy(
+    input: torch.Tensor, target: torch.Tensor, reduction: str = "mean"
+) -> torch.Tensor:
+    """Binary cross-entropy of probabilities, each log clamped at -100 as BCELoss does."""
+    log_p = torch.log(input).clamp(min=-100)
+    log_not_p = torch.log(1 - input).clamp(min=-100)
+    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction)
 
 
-# --8<-- [start:binary_cross_entropy]
+# --8<-- [end:_binary_cross_entropy]
+
+
 def binary_cross_entropy(
     input: torch.Tensor, target: torch.Tensor, reduction: str = "mean"
 ) -> torch.Tensor:
@@ -209,15 +249,28 @@ def binary_cross_entropy(
         )
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
-    log_p = torch.log(input).clamp(min=-100)
-    log_not_p = torch.log(1 - input).clamp(min=-100)
-    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction)
+    return _binary_cross_entropy(input, target, reduction)
 
 
-# --8<-- [end:binary_cross_entropy]
+# --8<-- [start:_binary_cross_entropy_with_logits]
+def _binary_cross_entropy_with_logits(
+    logits: torch.Tensor,
+    target: torch.Tensor,
+    pos_weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    """Binary cross-entropy of logits, stable for any logit, no argument checks."""
+    # -log(sigmoid(x)) and -log(1 - sigmoid(x)) without computing exp of a large number
+    neg_log_p = torch.clamp(-logits, min=0) + torch.log1p(torch.exp(-logits.abs()))
+    neg_log_not_p = neg_log_p + logits
+    if pos_weight is not None:
+        neg_log_p = pos_weight * neg_log_p
+    return _reduce(target * neg_log_p + (1 - target) * neg_log_not_p, reduction)
 
 
-# --8<-- [start:binary_cross_entropy_with_logits]
+# --8<-- [end:_binary_cross_entropy_with_logits]
+
+
 def binary_cross_entropy_with_logits(
     logits: torch.Tensor,
     target: torch.Tensor,
@@ -264,9 +317,6 @@ def binary_cross_entropy_with_logits(
     _check_reduction(reduction)
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
-    # -log(sigmoid(x)) and -log(1 - sigmoid(x)) without computing exp of a large number
-    neg_log_p = torch.clamp(-logits, min=0) + torch.log1p(torch.exp(-logits.abs()))
-    neg_log_not_p = neg_log_p + logits
     if pos_weight is not None:
         _check_tensor("pos_weight", pos_weight)
         _check_float("pos_weight", pos_weight)
@@ -279,14 +329,20 @@ def binary_cross_entropy_with_logits(
                 f"pos_weight must broadcast to logits {tuple(logits.shape)}, "
                 f"got {tuple(pos_weight.shape)}"
             ) from None
-        neg_log_p = pos_weight * neg_log_p
-    return _reduce(target * neg_log_p + (1 - target) * neg_log_not_p, reduction)
+    return _binary_cross_entropy_with_logits(logits, target, pos_weight, reduction)
 
 
-# --8<-- [end:binary_cross_entropy_with_logits]
+# --8<-- [start:_pos_weight_from_counts]
+def _pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
+    """Negatives / positives per label of 0/1 targets (N,) or (N, L), no checks."""
+    positives = target.float().sum(dim=0)
+    negatives = target.shape[0] - positives
+    return negatives / positives
 
 
-# --8<-- [start:pos_weight_from_counts]
+# --8<-- [end:_pos_weight_from_counts]
+
+
 def pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
     """``pos_weight`` for ``BCEWithLogitsLoss``: negatives / positives, per label.
 
@@ -312,20 +368,11 @@ def pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"target must have shape (N,) or (N, L) with N >= 1, got {target.shape}")
     if not ((target == 0) | (target == 1)).all():
         raise ValueError("target must hold only 0 and 1")
-    positives = target.float().sum(dim=0)
-    if (positives == 0).any():
+    if (target.float().sum(dim=0) == 0).any():
         raise ValueError("target must hold at least one positive example per label")
-    # --8<-- [start:pos_weight_core]
-    negatives = target.shape[0] - positives
-    pos_weight = negatives / positives
-    # --8<-- [end:pos_weight_core]
-    return pos_weight
+    return _pos_weight_from_counts(target)
 
 
-# --8<-- [end:pos_weight_from_counts]
-
-
-# --8<-- [start:double_softmax_floor]
 def double_softmax_floor(num_classes: int) -> float:
     """Smallest loss of ``CrossEntropyLoss(softmax(z), y)``: $\\log(1 + (C-1)/e)$.
 
@@ -353,10 +400,6 @@ def double_softmax_floor(num_classes: int) -> float:
     return math.log1p((num_classes - 1) / math.e)
 
 
-# --8<-- [end:double_softmax_floor]
-
-
-# --8<-- [start:house_prices]
 def house_prices(
     n: int = 50, outliers: int = 0, seed: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -395,10 +438,28 @@ def house_prices(
     return size, price
 
 
-# --8<-- [end:house_prices]
+# --8<-- [start:_fit_line]
+def _fit_line(
+    x: torch.Tensor, y: torch.Tensor, loss_fn: torch.nn.Module, steps: int = 1000
+) -> tuple[float, float]:
+    """Fit y = w * x + b by full-batch gradient descent with momentum, no checks."""
+    x_mean = x.mean()
+    w = torch.zeros(1, requires_grad=True)
+    c = torch.zeros(1, requires_grad=True)  # intercept at x = mean(x): better conditioned
+    velocity = [torch.zeros(1), torch.zeros(1)]
+    for step in range(steps):
+        learning_rate = 0.25 * (1 + math.cos(math.pi * step / steps))
+        gradients = torch.autograd.grad(loss_fn(w * (x - x_mean) + c, y), (w, c))
+        with torch.no_grad():
+            for parameter, v, gradient in zip((w, c), velocity, gradients, strict=True):
+                v.mul_(0.9).add_(gradient)
+                parameter -= learning_rate * v
+    return w.item(), (c - w * x_mean).item()
 
 
-# --8<-- [start:fit_line]
+# --8<-- [end:_fit_line]
+
+
 def fit_line(
     x: torch.Tensor, y: torch.Tensor, loss_fn: torch.nn.Module, steps: int = 1000
 ) -> tuple[float, float]:
@@ -437,20 +498,4 @@ def fit_line(
         raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
     if steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps}")
-    x_mean = x.mean()
-    w = torch.zeros(1, requires_grad=True)
-    c = torch.zeros(1, requires_grad=True)  # intercept at x = mean(x): better conditioned
-    velocity = [torch.zeros(1), torch.zeros(1)]
-    # --8<-- [start:fit_line_loop]
-    for step in range(steps):
-        learning_rate = 0.25 * (1 + math.cos(math.pi * step / steps))
-        gradients = torch.autograd.grad(loss_fn(w * (x - x_mean) + c, y), (w, c))
-        with torch.no_grad():
-            for parameter, v, gradient in zip((w, c), velocity, gradients, strict=True):
-                v.mul_(0.9).add_(gradient)
-                parameter -= learning_rate * v
-    # --8<-- [end:fit_line_loop]
-    return w.item(), (c - w * x_mean).item()
-
-
-# --8<-- [end:fit_line]
+    return _fit_line(x, y, loss_fn, steps)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+# --8<-- [start:imports]
 import torch
+
+# --8<-- [end:imports]
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -12,7 +15,24 @@ if TYPE_CHECKING:
     from snippets.plotting import Theme
 
 
-# --8<-- [start:logit_gradients]
+# --8<-- [start:_logit_gradients]
+def _logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """|dL/dz| of a sigmoid output under MSELoss and under BCEWithLogitsLoss, by autograd."""
+    y = torch.full_like(z, float(target))
+    grads = []
+    for loss_of in (
+        lambda z_: torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z_), y),
+        lambda z_: torch.nn.BCEWithLogitsLoss(reduction="sum")(z_, y),
+    ):
+        z_ = z.detach().clone().requires_grad_(True)
+        loss_of(z_).backward()
+        grads.append(z_.grad.abs())
+    return grads[0], grads[1]
+
+
+# --8<-- [end:_logit_gradients]
+
+
 def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """|dL/dz| of one sigmoid output $a = \\sigma(z)$ under MSE and under cross-entropy.
 
@@ -42,21 +62,7 @@ def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor,
         raise ValueError(f"z must be 1-D, got shape {tuple(z.shape)}")
     if target not in (0.0, 1.0):
         raise ValueError(f"target must be 0.0 or 1.0, got {target!r}")
-    y = torch.full_like(z, float(target))
-    # --8<-- [start:logit_gradients_core]
-    grads = []
-    for loss_of in (
-        lambda z_: torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z_), y),
-        lambda z_: torch.nn.BCEWithLogitsLoss(reduction="sum")(z_, y),
-    ):
-        z_ = z.detach().clone().requires_grad_(True)
-        loss_of(z_).backward()
-        grads.append(z_.grad.abs())
-    # --8<-- [end:logit_gradients_core]
-    return grads[0], grads[1]
-
-
-# --8<-- [end:logit_gradients]
+    return _logit_gradients(z, target)
 
 
 def draw_gradient(theme: Theme) -> Figure:

@@ -7,6 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from snippets.losses import (
+    _binary_cross_entropy,
+    _binary_cross_entropy_with_logits,
+    _cross_entropy,
+    _fit_line,
+    _mse,
+    _pos_weight_from_counts,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -278,3 +284,35 @@ def test_fit_line_finds_least_squares_and_robust_losses_ignore_outliers():
         fit_line(size, price, mse)
     with pytest.raises(ValueError, match="steps must be an integer >= 1"):
         fit_line(size, price, torch.nn.MSELoss(), steps=0)
+
+
+# --- the cores the page shows -------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_shown_cores_match_torch_without_the_public_checks(reduction):
+    generator = torch.Generator().manual_seed(7)
+    x = torch.randn(5, 3, generator=generator, dtype=torch.float64) * 20
+    y = torch.rand(5, 3, generator=generator, dtype=torch.float64)
+    index = torch.randint(0, 3, (5,), generator=generator)
+    close(_mse(x, y, reduction), torch.nn.MSELoss(reduction=reduction)(x, y))
+    close(
+        _cross_entropy(x, index, 0.1, reduction),
+        torch.nn.CrossEntropyLoss(label_smoothing=0.1, reduction=reduction)(x, index),
+    )
+    close(_cross_entropy(x, y, 0.0, reduction), F.cross_entropy(x, y, reduction=reduction))
+    p = torch.sigmoid(x)
+    close(_binary_cross_entropy(p, y, reduction), F.binary_cross_entropy(p, y, reduction=reduction))
+    pw = torch.tensor([1.0, 2.0, 0.5], dtype=torch.float64)
+    close(
+        _binary_cross_entropy_with_logits(x, y, pw, reduction),
+        F.binary_cross_entropy_with_logits(x, y, pos_weight=pw, reduction=reduction),
+    )
+
+
+def test_shown_cores_are_what_the_public_functions_return():
+    labels = torch.tensor([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    assert torch.equal(_pos_weight_from_counts(labels), pos_weight_from_counts(labels))
+    size, price = house_prices(n=20, seed=1)
+    loss_fn = torch.nn.HuberLoss()
+    assert _fit_line(size, price, loss_fn, 50) == fit_line(size, price, loss_fn, 50)
