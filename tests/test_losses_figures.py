@@ -29,7 +29,7 @@ def test_errors():
 
 
 def test_figure_names_carry_the_chapter_prefix():
-    assert set(FIGURES) == {"losses-gradient"}
+    assert set(FIGURES) == {"losses-gradient", "losses-focal"}
 
 
 def test_core_gives_the_same_gradients_as_the_checked_function():
