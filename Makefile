@@ -12,12 +12,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 setup: $(READY)
 
 # Everything the site and the tests need, pinned: Python packages (requirements.lock),
-# KaTeX (package-lock.json) and a headless Chromium.
+# KaTeX (package-lock.json), a headless Chromium, and the reader's PyTorch for the copy test.
 $(READY): pyproject.toml requirements.lock package.json package-lock.json tools/install-browser.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[docs,test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[figures,experiment,docs,test]"
 	npm ci --no-audit --no-fund --loglevel=error
 	tools/install-browser.sh $(BIN)/python
+	$(BIN)/python -m tests.site.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
 	touch $@
 
 serve: setup

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,35 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.section("Links in the built site (tests/site/links.py)")
         terminalreporter.write_line(summaries[-1])
 
+    copied = [
+        (json.loads(value), outcome)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "call") == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "copy_blocks"
+    ]
+    if copied:
+        terminalreporter.section("Code blocks as a reader copies them (tests/site/test_copy.py)")
+        counted = ("blocks", "ran", "matched", "marked", "signatures")
+        for language in ("zh", "en"):
+            pages = sorted(
+                (
+                    (counts, outcome)
+                    for counts, outcome in copied
+                    if counts["page"].startswith("/en/") == (language == "en")
+                ),
+                key=lambda pair: pair[0]["page"],
+            )
+            totals = dict.fromkeys(counted, 0)
+            for counts, outcome in pages:
+                numbers = ", ".join(f"{key} {counts[key]}" for key in counted)
+                terminalreporter.write_line(f"{language} {counts['page']}: {numbers} ({outcome})")
+                totals = {key: totals[key] + counts[key] for key in counted}
+            if pages:
+                numbers = ", ".join(f"{key} {totals[key]}" for key in counted)
+                terminalreporter.write_line(f"{language} all {len(pages)} pages: {numbers}")
+
     ran: dict[str, dict[str, int]] = {}
     for outcome in ("passed", "failed", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
@@ -66,5 +96,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(
             f"{language}: {accounting.total} Python blocks = {len(accounting.executed)} executed "
             f"by pytest-markdown-docs (this run: {outcome}) + {len(accounting.included)} "
-            f"includes of tested snippets modules + {len(accounting.unchecked)} unchecked"
+            f"includes of tested snippets modules + {len(accounting.marked)} marked no-run + "
+            f"{len(accounting.unchecked)} unchecked"
         )

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from torch import nn
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:count_parameters]
+def _count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
+    """How many scalar parameters ``module`` holds (only trainable ones if asked)."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
+
+
+# --8<-- [end:count_parameters]
+
+
 def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
     """Return how many scalar parameters ``module`` holds.
 
@@ -29,7 +40,4 @@ def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     if not isinstance(trainable_only, bool):
         raise TypeError(f"trainable_only must be a bool, got {type(trainable_only).__name__}")
-    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
-
-
-# --8<-- [end:count_parameters]
+    return _count_parameters(module, trainable_only)

@@ -3,9 +3,12 @@
 A chapter module that has figures defines a module-level ``FIGURES`` dict mapping a figure
 name to a function ``draw(theme) -> matplotlib.figure.Figure``. This module finds every such
 dict in the ``snippets`` package and writes ``docs/assets/figures/<name>-light.svg`` and
-``<name>-dark.svg``; pages show them with Material's ``#only-light`` / ``#only-dark``::
+``<name>-dark.svg``; pages show them with Material's ``#only-light`` / ``#only-dark``. To
+regenerate every figure:
 
-    python -m snippets.plotting          # regenerate every figure
+```{.bash .no-run}
+python -m snippets.plotting
+```
 
 Figures carry no words (only symbols and numbers), so one file serves both languages; each
 page writes its alt text in its own language. ``tests/test_plotting.py`` fails when a

@@ -24,3 +24,12 @@ def test_rejects_non_modules(bad):
 def test_rejects_non_bool_flag():
     with pytest.raises(TypeError, match="trainable_only must be a bool"):
         count_parameters(nn.Linear(1, 1), trainable_only=1)
+
+
+def test_the_core_shown_on_the_home_page_counts_the_same_without_checks():
+    from snippets.params import _count_parameters
+
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Linear(8, 2))
+    model[1].requires_grad_(False)
+    assert _count_parameters(model) == count_parameters(model) == 224 + 18
+    assert _count_parameters(model, True) == count_parameters(model, trainable_only=True) == 224

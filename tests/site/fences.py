@@ -7,8 +7,11 @@ indented code, for example, so that block would be shown but never run). This mo
 the blocks both ways, pairs them by line, and sorts every Python block into
 
 * ``executed`` — pytest-markdown-docs collects it (and so runs it, with the ``#>`` checks);
-* ``included`` — a ``notest`` block that holds only ``--8<--`` lines, each naming a
+* ``included`` — a ``notest`` block that holds only ``--8<--`` lines (an include fence holds
+  two: the module's ``imports`` section, then the core), each naming a
   ``snippets/<module>.py`` that has its mirrored ``tests/test_<module>.py``;
+* ``marked`` — a ``{.python .no-run notest}`` block: shown on purpose not to run (an error, say);
+  the copy test (``tests/site/test_copy.py``) counts it too;
 * ``unchecked`` — anything else: the gate fails and names it.
 """
 
@@ -24,6 +27,7 @@ from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 from tests.site.twins import outline
 
 PYTHON = {"py", "python", "python3", "pycon"}
+NO_RUN = ".no-run"  # the class of a block not meant to run as pasted
 INCLUDE_LINE = re.compile(r'^-{2}8<-{2}\s+"(?P<path>[^":]+)(?::[\w-]+)?"$')
 
 
@@ -31,15 +35,17 @@ INCLUDE_LINE = re.compile(r'^-{2}8<-{2}\s+"(?P<path>[^":]+)(?::[\w-]+)?"$')
 class Accounting:
     executed: list[str] = field(default_factory=list)
     included: list[str] = field(default_factory=list)
+    marked: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.executed) + len(self.included) + len(self.unchecked)
+        return len(self.executed) + len(self.included) + len(self.marked) + len(self.unchecked)
 
     def add(self, other: Accounting) -> None:
         self.executed += other.executed
         self.included += other.included
+        self.marked += other.marked
         self.unchecked += other.unchecked
 
 
@@ -83,6 +89,8 @@ def account(path: Path, root: Path) -> Accounting:
         name = f"{where}:{block.line}"
         if block.line in collected:
             result.executed.append(name)
+        elif "notest" in block.options and NO_RUN in block.options:
+            result.marked.append(name)
         elif "notest" in block.options and tested_include(block.body, root):
             result.included.append(name)
         else:

@@ -37,10 +37,12 @@ def test_the_gate_fails_on_blocks_nobody_checks(tmp_path):
     result = account(page, tmp_path)
 
     assert result.executed == ["docs/page.md:5"]
-    assert result.included == ["docs/page.md:12"]
+    assert result.included == ["docs/page.md:12", "docs/page.md:49"]
+    assert result.marked == ["docs/page.md:64"]
     assert result.unchecked == [
         "docs/page.md:18 (notest, not an include of a tested snippets module)",
         "docs/page.md:24 (notest, not an include of a tested snippets module)",
         "docs/page.md:30 (not collected by pytest-markdown-docs)",
         "docs/page.md:36 (not collected by pytest-markdown-docs)",
+        "docs/page.md:57 (notest, not an include of a tested snippets module)",
     ]

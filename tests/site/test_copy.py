@@ -1,0 +1,130 @@
+"""Gate: every code block of every built page runs as a reader copies it (issue 11).
+
+For each page of both languages: the blocks' text as Material's copy button gives it, run in
+page order in one fresh interpreter of a virtual environment set up only as the home page says,
+from a temporary directory; each block must run and print what its ``#>`` lines show. Blocks
+marked ``no-run`` are counted. The counts are printed at the end of the run (``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from hooks.wheel import extras_requirement, wheel_name
+from tests.site.conftest import page_urls
+from tests.site.copy_blocks import ReaderPython, copied_blocks, run_page
+
+SUMMARY_PROPERTY = "copy_blocks"
+FIXTURES = Path(__file__).with_name("fixtures") / "copy"
+PAGES = page_urls("zh") + page_urls("en")
+# Pages whose examples need the published extras; each of them must show the extras install.
+EXTRAS_PAGES = {"reference/", "en/reference/"}
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
+
+
+def page_html(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def install_commands(site: Path, url: str) -> list[str]:
+    """The ``pip install`` lines of a page's blocks that name the site's wheel."""
+    return [
+        line.strip()
+        for block in copied_blocks(page_html(site, url))
+        for line in block.text.splitlines()
+        if line.strip().startswith("pip install") and wheel_name() in line
+    ]
+
+
+def documented_installs(site: Path) -> tuple[str, str]:
+    """The home page's two commands: the package, and the package with the extras."""
+    commands = install_commands(site, "")
+    assert install_commands(site, "en/") == commands, "both home pages give the same commands"
+    root = CANONICAL.search(page_html(site, ""))[1]
+    plain = f"pip install {root}downloads/{wheel_name()}"
+    extras = f'pip install "{extras_requirement()} @ {root}downloads/{wheel_name()}"'
+    assert commands == [plain, extras], f"the home page's install commands: {commands}"
+    return plain, extras
+
+
+@pytest.fixture(scope="session")
+def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Path]:
+    """The reader's interpreter, plain and with the extras, made once per test run."""
+    plain, extras = documented_installs(built_site)
+    root = CANONICAL.search(page_html(built_site, ""))[1]
+    served = {False: plain.replace(root, site_url), True: extras.replace(root, site_url)}
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent
+    venvs = {False: shared / "reader", True: shared / "reader-extras"}
+    with (shared / "reader.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "reader.made").exists():
+            for with_extras, venv in venvs.items():
+                ReaderPython.create(venv, served[with_extras], with_extras=with_extras)
+            (shared / "reader.made").touch()
+    return {with_extras: venv / "bin" / "python" for with_extras, venv in venvs.items()}
+
+
+@pytest.mark.parametrize("url", PAGES, ids=[f"/{url}" for url in PAGES])
+def test_every_block_runs_as_copied(url, built_site, readers, tmp_path, record_property):
+    with_extras = url in EXTRAS_PAGES
+    if with_extras:
+        extras_install = documented_installs(built_site)[1]
+        assert extras_install in install_commands(built_site, url), (
+            f"/{url} needs the extras, so it must show their install command"
+        )
+    result = run_page(f"/{url}", page_html(built_site, url), readers[with_extras], tmp_path)
+    record_property(SUMMARY_PROPERTY, result.counts())
+    assert result.problems == [], "\n\n".join(result.problems)
+    assert result.ran == result.matched
+
+
+def test_a_broken_page_fails(readers, tmp_path):
+    """Every way a block can break is caught, and the other blocks still run."""
+    html = (FIXTURES / "broken.html").read_text(encoding="utf-8")
+    result = run_page("broken.html", html, readers[False], tmp_path)
+    problems = "\n".join(result.problems)
+    assert (result.blocks, result.ran, result.matched, result.marked, result.signatures) == (
+        8,
+        3,
+        2,
+        1,
+        1,
+    ), result.summary()
+    assert "shown under it (#>): ['3']" in problems  # wrong output
+    assert "NameError: name 'torch' is not defined" in problems  # a name no block defines
+    assert "No module named 'hooks'" in problems  # the project tree is not importable
+    assert "block 6 (bash) is not Python and not marked no-run" in problems
+    assert len(result.problems) == 4
+
+
+def test_a_good_page_passes_and_keeps_state_between_blocks(readers, tmp_path):
+    html = (FIXTURES / "good.html").read_text(encoding="utf-8")
+    result = run_page("good.html", html, readers[False], tmp_path)
+    assert result.problems == []
+    assert (result.ran, result.matched, result.marked) == (3, 3, 1)
+
+
+def test_the_copied_text_is_the_code_without_annotations():
+    html = (
+        '<div class="language-python highlight"><span class="filename">x.py</span><pre>'
+        '<span></span><code>a = 1 <span class="c1"># (1)</span>'
+        '<span class="md-annotation"><span class="md-annotation__index">1</span></span>\n'
+        "print(a &lt; 2)\n#&gt; True\n\n</code></pre></div>"
+        '<div class="language-bash no-run highlight"><pre><code>pip install x\n</code></pre></div>'
+    )
+    first, second = copied_blocks(html)
+    assert first.text == "a = 1 # (1)\nprint(a < 2)\n#> True"
+    assert (first.kind, second.kind, second.text) == ("python", "marked", "pip install x")
+
+
+def test_the_reader_gets_torch_and_the_wheel_but_not_the_extras(readers, tmp_path):
+    html = (FIXTURES / "environment.html").read_text(encoding="utf-8")
+    result = run_page("environment.html", html, readers[False], tmp_path)
+    assert result.problems == [] and result.matched == 1

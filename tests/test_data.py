@@ -1,0 +1,38 @@
+import io
+import json
+import zipfile
+
+import pytest
+
+from hooks.wheel import build_wheel
+from snippets import data
+from snippets.data import data_names, load_json
+from tests.site.conftest import ROOT
+
+COMMITTED = ROOT / "docs" / "assets" / "data" / "resnet-digits.json"
+
+
+def test_reads_the_committed_results_in_a_checkout():
+    assert "resnet-digits.json" in data_names()
+    assert load_json("resnet-digits.json") == json.loads(COMMITTED.read_text(encoding="utf-8"))
+
+
+def test_reads_the_copy_that_the_wheel_ships(tmp_path, monkeypatch):
+    """Installed from the wheel, the package finds its files in snippets/_data."""
+    with zipfile.ZipFile(io.BytesIO(build_wheel())) as wheel:
+        wheel.extractall(tmp_path)
+    shipped = tmp_path / "snippets" / "_data"
+    monkeypatch.setattr(data, "LOCATIONS", (shipped, tmp_path / "no-checkout-here"))
+    assert data_names() == ["resnet-digits.json"]
+    assert load_json("resnet-digits.json") == json.loads(COMMITTED.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["missing.json", "../../pyproject.toml", ""])
+def test_rejects_names_it_does_not_ship(name):
+    with pytest.raises(ValueError, match=r"name must be one of \['resnet-digits.json'\]"):
+        load_json(name)
+
+
+def test_rejects_non_strings():
+    with pytest.raises(TypeError, match="name must be a str"):
+        load_json(None)
