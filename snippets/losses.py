@@ -62,7 +62,7 @@ def _check_elementwise(input: object, target: object, reduction: object) -> None
     _check_reduction(reduction)
 
 
-# --8<-- [start:reduce_core]
+# --8<-- [start:reduce]
 def _reduce(losses: torch.Tensor, reduction: str) -> torch.Tensor:
     """Combine per-element losses: 'mean', 'sum' or 'none'."""
     if reduction == "mean":
@@ -72,16 +72,16 @@ def _reduce(losses: torch.Tensor, reduction: str) -> torch.Tensor:
     return losses
 
 
-# --8<-- [end:reduce_core]
+# --8<-- [end:reduce]
 
 
-# --8<-- [start:mse_core]
+# --8<-- [start:mse]
 def _mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     """Mean squared error, no argument checks."""
     return _reduce((input - target) ** 2, reduction)
 
 
-# --8<-- [end:mse_core]
+# --8<-- [end:mse]
 
 
 def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
@@ -110,7 +110,7 @@ def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> t
     return _mse(input, target, reduction)
 
 
-# --8<-- [start:cross_entropy_core]
+# --8<-- [start:cross_entropy]
 def _cross_entropy(
     logits: torch.Tensor,
     target: torch.Tensor,
@@ -143,7 +143,7 @@ def _cross_entropy(
     return losses.sum() if reduction == "sum" else losses.sum() / denominator
 
 
-# --8<-- [end:cross_entropy_core]
+# --8<-- [end:cross_entropy]
 
 
 def cross_entropy(
@@ -260,7 +260,7 @@ def cross_entropy(
     )
 
 
-# --8<-- [start:binary_cross_entropy_core]
+# --8<-- [start:binary_cross_entropy]
 def _binary_cross_entropy(
     input: torch.Tensor, target: torch.Tensor, reduction: str = "mean"
 ) -> torch.Tensor:
@@ -270,7 +270,7 @@ def _binary_cross_entropy(
     return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction)
 
 
-# --8<-- [end:binary_cross_entropy_core]
+# --8<-- [end:binary_cross_entropy]
 
 
 def binary_cross_entropy(
@@ -311,7 +311,7 @@ def binary_cross_entropy(
     return _binary_cross_entropy(input, target, reduction)
 
 
-# --8<-- [start:binary_cross_entropy_with_logits_core]
+# --8<-- [start:binary_cross_entropy_with_logits]
 def _binary_cross_entropy_with_logits(
     logits: torch.Tensor,
     target: torch.Tensor,
@@ -327,7 +327,7 @@ def _binary_cross_entropy_with_logits(
     return _reduce(target * neg_log_p + (1 - target) * neg_log_not_p, reduction)
 
 
-# --8<-- [end:binary_cross_entropy_with_logits_core]
+# --8<-- [end:binary_cross_entropy_with_logits]
 
 
 def binary_cross_entropy_with_logits(
@@ -391,7 +391,7 @@ def binary_cross_entropy_with_logits(
     return _binary_cross_entropy_with_logits(logits, target, pos_weight, reduction)
 
 
-# --8<-- [start:sigmoid_focal_loss_core]
+# --8<-- [start:sigmoid_focal_loss]
 def _sigmoid_focal_loss(
     logits: torch.Tensor,
     target: torch.Tensor,
@@ -409,7 +409,7 @@ def _sigmoid_focal_loss(
     return _reduce(losses, reduction)
 
 
-# --8<-- [end:sigmoid_focal_loss_core]
+# --8<-- [end:sigmoid_focal_loss]
 
 
 def sigmoid_focal_loss(
@@ -473,7 +473,7 @@ def sigmoid_focal_loss(
     return _sigmoid_focal_loss(logits, target, alpha, gamma, reduction)
 
 
-# --8<-- [start:pos_weight_from_counts_core]
+# --8<-- [start:pos_weight_from_counts]
 def _pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
     """Negatives / positives per label of 0/1 targets (N,) or (N, L), no checks."""
     positives = target.float().sum(dim=0)
@@ -481,7 +481,7 @@ def _pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
     return negatives / positives
 
 
-# --8<-- [end:pos_weight_from_counts_core]
+# --8<-- [end:pos_weight_from_counts]
 
 
 def pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
@@ -579,7 +579,7 @@ def house_prices(
     return size, price
 
 
-# --8<-- [start:fit_line_core]
+# --8<-- [start:fit_line]
 def _fit_line(
     x: torch.Tensor, y: torch.Tensor, loss_fn: torch.nn.Module, steps: int = 1000
 ) -> tuple[float, float]:
@@ -598,7 +598,7 @@ def _fit_line(
     return w.item(), (c - w * x_mean).item()
 
 
-# --8<-- [end:fit_line_core]
+# --8<-- [end:fit_line]
 
 
 def fit_line(

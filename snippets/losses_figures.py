@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from snippets.plotting import Theme
 
 
-# --8<-- [start:logit_gradients_core]
+# --8<-- [start:logit_gradients]
 def _logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """|dL/dz| of a sigmoid output under MSELoss and under BCEWithLogitsLoss, by autograd."""
     y = torch.full_like(z, float(target))
@@ -30,7 +30,7 @@ def _logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor
     return grads[0], grads[1]
 
 
-# --8<-- [end:logit_gradients_core]
+# --8<-- [end:logit_gradients]
 
 
 def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
