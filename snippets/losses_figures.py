@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+# --8<-- [start:imports]
 import torch
+
+# --8<-- [end:imports]
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -13,6 +16,23 @@ if TYPE_CHECKING:
 
 
 # --8<-- [start:logit_gradients]
+def _logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """|dL/dz| of a sigmoid output under MSELoss and under BCEWithLogitsLoss, by autograd."""
+    y = torch.full_like(z, float(target))
+    grads = []
+    for loss_of in (
+        lambda z_: torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z_), y),
+        lambda z_: torch.nn.BCEWithLogitsLoss(reduction="sum")(z_, y),
+    ):
+        z_ = z.detach().clone().requires_grad_(True)
+        loss_of(z_).backward()
+        grads.append(z_.grad.abs())
+    return grads[0], grads[1]
+
+
+# --8<-- [end:logit_gradients]
+
+
 def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """|dL/dz| of one sigmoid output $a = \\sigma(z)$ under MSE and under cross-entropy.
 
@@ -42,21 +62,7 @@ def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor,
         raise ValueError(f"z must be 1-D, got shape {tuple(z.shape)}")
     if target not in (0.0, 1.0):
         raise ValueError(f"target must be 0.0 or 1.0, got {target!r}")
-    y = torch.full_like(z, float(target))
-    # --8<-- [start:logit_gradients_core]
-    grads = []
-    for loss_of in (
-        lambda z_: torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z_), y),
-        lambda z_: torch.nn.BCEWithLogitsLoss(reduction="sum")(z_, y),
-    ):
-        z_ = z.detach().clone().requires_grad_(True)
-        loss_of(z_).backward()
-        grads.append(z_.grad.abs())
-    # --8<-- [end:logit_gradients_core]
-    return grads[0], grads[1]
-
-
-# --8<-- [end:logit_gradients]
+    return _logit_gradients(z, target)
 
 
 def draw_gradient(theme: Theme) -> Figure:
@@ -106,4 +112,39 @@ def draw_gradient(theme: Theme) -> Figure:
     return figure
 
 
-FIGURES = {"losses-gradient": draw_gradient}
+def draw_focal(theme: Theme) -> Figure:
+    """Focal loss against p_t for several gamma (0 is cross-entropy), like Lin et al. Fig. 1."""
+    from snippets.losses import sigmoid_focal_loss
+    from snippets.plotting import new_figure
+
+    p_t = torch.linspace(0.005, 0.995, 199, dtype=torch.float64)
+    logits = torch.log(p_t / (1 - p_t))  # target 1, so p_t = sigmoid(logit)
+    target = torch.ones_like(logits)
+    figure = new_figure(theme, 6.4, 3.6)
+    axes = figure.add_subplot()
+    axes.set_facecolor("none")
+    for color, dash, gamma in zip(
+        theme.colors,
+        ("-", "--", "-.", ":", (0, (5, 1, 1, 1))),
+        (0.0, 0.5, 1.0, 2.0, 5.0),
+        strict=True,
+    ):
+        loss = sigmoid_focal_loss(logits, target, alpha=None, gamma=gamma)
+        label = f"$\\gamma = {gamma:g}$" + (" (CE)" if gamma == 0 else "")
+        axes.plot(p_t.numpy(), loss.numpy(), color=color, ls=dash, lw=2.0, label=label)
+    axes.set_xlabel("$p_t$")
+    axes.set_ylabel("$-(1 - p_t)^{\\gamma} \\log p_t$")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 5)
+    axes.grid(True, lw=0.6, color=theme.grid)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("bottom", "left"):
+        axes.spines[side].set_color(theme.muted)
+    legend = axes.legend(loc="upper right", frameon=False)
+    for text in legend.get_texts():
+        text.set_color(theme.foreground)
+    return figure
+
+
+FIGURES = {"losses-gradient": draw_gradient, "losses-focal": draw_focal}

@@ -7,6 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from snippets.losses import (
+    _binary_cross_entropy,
+    _binary_cross_entropy_with_logits,
+    _cross_entropy,
+    _fit_line,
+    _mse,
+    _pos_weight_from_counts,
+    _sigmoid_focal_loss,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -15,7 +22,9 @@ from snippets.losses import (
     house_prices,
     mse,
     pos_weight_from_counts,
+    sigmoid_focal_loss,
 )
+from tests.torchvision_compat import torchvision
 
 REDUCTIONS = ["mean", "sum", "none"]
 FAST = settings(max_examples=60, deadline=None)
@@ -164,6 +173,150 @@ def test_cross_entropy_errors():
         cross_entropy(logits, torch.tensor([0, 1]), reduction="max")
 
 
+@st.composite
+def dense_case(draw):
+    """Logits (N, C, d1, ..., dk) with k in 0..3, index targets with some ignored, weights."""
+    n = draw(st.integers(1, 3))
+    c = draw(st.integers(1, 5))
+    spatial = draw(st.lists(st.integers(1, 4), min_size=0, max_size=3))
+    seed = draw(st.integers(0, 10_000))
+    generator = torch.Generator().manual_seed(seed)
+    logits = torch.randn(n, c, *spatial, generator=generator, dtype=torch.float64) * 10
+    target = torch.randint(0, c, (n, *spatial), generator=generator)
+    ignore_index = draw(st.sampled_from([-100, 255, 0]))
+    share = draw(st.sampled_from([0.0, 0.3, 1.0]))  # 1.0: every target ignored
+    ignored = torch.rand(target.shape, generator=generator) < share
+    target = torch.where(ignored, torch.full_like(target, ignore_index), target)
+    weighted = draw(st.booleans())
+    weight = torch.rand(c, generator=generator, dtype=torch.float64) + 0.1 if weighted else None
+    return logits, target, weight, ignore_index
+
+
+@FAST
+@given(
+    case=dense_case(),
+    smoothing=st.sampled_from([0.0, 0.1]),
+    reduction=st.sampled_from(REDUCTIONS),
+)
+def test_dense_cross_entropy_with_weight_and_ignore_index_matches_torch(case, smoothing, reduction):
+    logits, target, weight, ignore_index = case
+    kwargs = {"weight": weight, "ignore_index": ignore_index}
+    expected = F.cross_entropy(
+        logits, target, label_smoothing=smoothing, reduction=reduction, **kwargs
+    )
+    mine = cross_entropy(logits, target, smoothing, reduction, **kwargs)
+    torch.testing.assert_close(mine, expected, rtol=1e-7, atol=1e-7, equal_nan=True)
+    if reduction == "mean" and bool((target == ignore_index).all()):
+        assert mine.isnan() and expected.isnan()  # 0 / 0, as torch
+
+
+@FAST
+@given(case=dense_case(), smoothing=st.sampled_from([0.0, 0.2]))
+def test_dense_cross_entropy_with_probabilities_matches_torch(case, smoothing):
+    logits, _, weight, _ = case
+    raw = torch.rand(logits.shape, dtype=torch.float64)
+    target = raw / raw.sum(dim=1, keepdim=True)
+    for reduction in REDUCTIONS:
+        expected = F.cross_entropy(
+            logits, target, weight=weight, label_smoothing=smoothing, reduction=reduction
+        )
+        mine = cross_entropy(logits, target, smoothing, reduction, weight=weight)
+        torch.testing.assert_close(mine, expected, rtol=1e-7, atol=1e-7)
+
+
+def test_all_ignored_batch_gives_nan_with_mean_and_zero_with_sum():
+    logits = torch.randn(2, 3, 2, 2)
+    target = torch.full((2, 2, 2), 255)
+    assert torch.nn.CrossEntropyLoss(ignore_index=255)(logits, target).isnan()
+    assert cross_entropy(logits, target, ignore_index=255).isnan()
+    assert cross_entropy(logits, target, reduction="sum", ignore_index=255).item() == 0.0
+
+
+def test_weighted_mean_divides_by_the_summed_weights_of_counted_positions():
+    logits = torch.randn(1, 3, 2, 2, dtype=torch.float64)
+    target = torch.tensor([[[0, 2], [2, 255]]])
+    weight = torch.tensor([0.5, 1.0, 4.0], dtype=torch.float64)
+    per_position = cross_entropy(logits, target, reduction="none", weight=weight, ignore_index=255)
+    mean = cross_entropy(logits, target, weight=weight, ignore_index=255)
+    close(mean, per_position.sum() / (0.5 + 4.0 + 4.0))
+
+
+def test_dense_cross_entropy_errors():
+    logits = torch.zeros(2, 3, 4, 4)
+    with pytest.raises(TypeError, match=r"target of shape \(N, d1, ..., dk\) must hold class"):
+        cross_entropy(logits, torch.zeros(2, 4, 4))
+    with pytest.raises(
+        ValueError, match=r"target must have shape \(N, d1, ..., dk\) = \(2, 4, 4\)"
+    ):
+        cross_entropy(logits, torch.zeros(2, 4, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"or equal ignore_index \(255\), got \[7\]"):
+        cross_entropy(logits, torch.full((2, 4, 4), 7), ignore_index=255)
+    with pytest.raises(ValueError, match=r"weight must have shape \(C,\) = \(3,\)"):
+        cross_entropy(logits, torch.zeros(2, 4, 4, dtype=torch.long), weight=torch.ones(4))
+    with pytest.raises(TypeError, match="weight must be a floating-point tensor"):
+        cross_entropy(logits, torch.zeros(2, 4, 4, dtype=torch.long), weight=torch.ones(3).long())
+    with pytest.raises(TypeError, match="ignore_index must be an integer"):
+        cross_entropy(logits, torch.zeros(2, 4, 4, dtype=torch.long), ignore_index=255.0)
+    with pytest.raises(ValueError, match="logits must hold at least one sample"):
+        cross_entropy(torch.zeros(2, 3, 0), torch.zeros(2, 0, dtype=torch.long))
+
+
+# --- focal loss -------------------------------------------------------------------
+
+
+@FAST
+@given(
+    shape=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    seed=st.integers(0, 10_000),
+    scale=st.sampled_from([1.0, 10.0, 50.0]),
+    alpha=st.sampled_from([0.25, 0.5, 0.9, None]),
+    gamma=st.sampled_from([0.0, 0.5, 1.0, 2.0, 5.0]),
+    reduction=st.sampled_from(REDUCTIONS),
+)
+def test_focal_loss_matches_torchvision(shape, seed, scale, alpha, gamma, reduction):
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(shape, generator=generator, dtype=torch.float64) * scale
+    y = torch.rand(shape, generator=generator, dtype=torch.float64).round()
+    expected = torchvision.ops.sigmoid_focal_loss(
+        x, y, alpha=-1 if alpha is None else alpha, gamma=gamma, reduction=reduction
+    )
+    mine = sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma, reduction=reduction)
+    torch.testing.assert_close(mine, expected, rtol=1e-9, atol=1e-12)
+    close(_sigmoid_focal_loss(x, y, alpha, gamma, reduction), mine)
+
+
+def test_focal_loss_is_cross_entropy_times_the_modulating_factor():
+    p_t = torch.tensor([0.9, 1 - 1 / 31.25], dtype=torch.float64)  # the paper's 0.9 and ~0.968
+    logits = torch.log(p_t / (1 - p_t))
+    target = torch.ones(2, dtype=torch.float64)
+    ce = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+    fl = sigmoid_focal_loss(logits, target, alpha=None, gamma=2.0)
+    close(ce / fl, torch.tensor([100.0, 976.5625], dtype=torch.float64))
+    close(sigmoid_focal_loss(logits, target, alpha=None, gamma=0.0), ce)
+
+
+def test_focal_loss_errors():
+    x = torch.zeros(3)
+    with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\] or None, got 1.5"):
+        sigmoid_focal_loss(x, x, alpha=1.5)
+    with pytest.raises(TypeError, match="alpha must be a float"):
+        sigmoid_focal_loss(x, x, alpha="0.25")
+    with pytest.raises(ValueError, match="gamma must be >= 0, got -1"):
+        sigmoid_focal_loss(x, x, gamma=-1)
+    with pytest.raises(TypeError, match="gamma must be a float"):
+        sigmoid_focal_loss(x, x, gamma=None)
+    with pytest.raises(ValueError, match=r"target must hold values in \[0, 1\]"):
+        sigmoid_focal_loss(x, torch.full((3,), 2.0))
+    with pytest.raises(ValueError, match="target must have the same shape as logits"):
+        sigmoid_focal_loss(x, torch.zeros(2))
+    with pytest.raises(ValueError, match="logits must hold at least one element"):
+        sigmoid_focal_loss(torch.zeros(0), torch.zeros(0))
+    with pytest.raises(TypeError, match="target must be a floating-point tensor"):
+        sigmoid_focal_loss(x, torch.zeros(3, dtype=torch.long))
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        sigmoid_focal_loss(x, x, reduction="avg")
+
+
 # --- binary cross-entropy ---------------------------------------------------------
 
 
@@ -278,3 +431,35 @@ def test_fit_line_finds_least_squares_and_robust_losses_ignore_outliers():
         fit_line(size, price, mse)
     with pytest.raises(ValueError, match="steps must be an integer >= 1"):
         fit_line(size, price, torch.nn.MSELoss(), steps=0)
+
+
+# --- the cores the page shows -------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_shown_cores_match_torch_without_the_public_checks(reduction):
+    generator = torch.Generator().manual_seed(7)
+    x = torch.randn(5, 3, generator=generator, dtype=torch.float64) * 20
+    y = torch.rand(5, 3, generator=generator, dtype=torch.float64)
+    index = torch.randint(0, 3, (5,), generator=generator)
+    close(_mse(x, y, reduction), torch.nn.MSELoss(reduction=reduction)(x, y))
+    close(
+        _cross_entropy(x, index, 0.1, reduction),
+        torch.nn.CrossEntropyLoss(label_smoothing=0.1, reduction=reduction)(x, index),
+    )
+    close(_cross_entropy(x, y, 0.0, reduction), F.cross_entropy(x, y, reduction=reduction))
+    p = torch.sigmoid(x)
+    close(_binary_cross_entropy(p, y, reduction), F.binary_cross_entropy(p, y, reduction=reduction))
+    pw = torch.tensor([1.0, 2.0, 0.5], dtype=torch.float64)
+    close(
+        _binary_cross_entropy_with_logits(x, y, pw, reduction),
+        F.binary_cross_entropy_with_logits(x, y, pos_weight=pw, reduction=reduction),
+    )
+
+
+def test_shown_cores_are_what_the_public_functions_return():
+    labels = torch.tensor([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    assert torch.equal(_pos_weight_from_counts(labels), pos_weight_from_counts(labels))
+    size, price = house_prices(n=20, seed=1)
+    loss_fn = torch.nn.HuberLoss()
+    assert _fit_line(size, price, loss_fn, 50) == fit_line(size, price, loss_fn, 50)

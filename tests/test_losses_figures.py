@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from snippets.losses_figures import FIGURES, logit_gradients
+from snippets.losses_figures import FIGURES, _logit_gradients, logit_gradients
 
 
 def test_gradients_match_the_closed_forms():
@@ -29,4 +29,10 @@ def test_errors():
 
 
 def test_figure_names_carry_the_chapter_prefix():
-    assert set(FIGURES) == {"losses-gradient"}
+    assert set(FIGURES) == {"losses-gradient", "losses-focal"}
+
+
+def test_core_gives_the_same_gradients_as_the_checked_function():
+    z = torch.linspace(-5, 5, 11, dtype=torch.float64)
+    for got, expected in zip(_logit_gradients(z, 0.0), logit_gradients(z, 0.0), strict=True):
+        torch.testing.assert_close(got, expected)
