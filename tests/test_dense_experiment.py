@@ -152,6 +152,8 @@ def test_what_the_page_says_about_the_committed_results():
     # the receptive field matters most: all-1 lowest, [1, 2, 5] highest mean mIoU
     assert min(means, key=means.get) == (1, 1, 1)
     assert max(means, key=means.get) == (1, 2, 5)
+    small = rows[(1, 1, 1)]["miou"]["max"]
+    assert all(small < stats["miou"]["min"] for r, stats in rows.items() if r != (1, 1, 1))
     # equal field: HDC higher on average, but the seeds overlap and one seed goes the other way
     assert means[hdc] > means[grid]
     assert rows[hdc]["miou"]["min"] < rows[grid]["miou"]["max"]
@@ -165,3 +167,12 @@ def test_what_the_page_says_about_the_committed_results():
     )
     assert all(d_hdc[s] < d_grid[s] for s in d_grid)
     assert rows[hdc]["disagreement"]["max"] < rows[grid]["disagreement"]["min"]
+    # all-1 disagrees about as much as [2, 2, 2]: their ranges overlap
+    assert rows[(1, 1, 1)]["disagreement"]["min"] < rows[grid]["disagreement"]["max"]
+    assert rows[grid]["disagreement"]["min"] < rows[(1, 1, 1)]["disagreement"]["max"]
+    # [1, 2, 5]: lowest mean D, and its mIoU range still overlaps that of [1, 2, 3]
+    d_means = {rates: stats["disagreement"]["mean"] for rates, stats in rows.items()}
+    assert min(d_means, key=d_means.get) == (1, 2, 5)
+    assert rows[(1, 2, 5)]["miou"]["min"] < rows[hdc]["miou"]["max"]
+    # the spread of [2, 2, 2] over seeds exceeds the gap between the two means
+    assert rows[grid]["miou"]["max"] - rows[grid]["miou"]["min"] > means[hdc] - means[grid]

@@ -31,6 +31,8 @@ SEARCHES = [
     ("", "捷径连接", "residual-networks/"),
     ("", "残差", "residual-networks/"),
     ("", "残差网络", "residual-networks/"),
+    ("", "密集预测", "dense-prediction/"),
+    ("", "平均交并比", "dense-prediction/"),
     ("", "术语表", "glossary/"),
     ("en/", "cross entropy", "en/losses/"),
     ("en/", "BCEWithLogitsLoss", "en/losses/"),
@@ -38,6 +40,8 @@ SEARCHES = [
     ("en/", "gridding effect", "en/dilated-convolution/"),
     ("en/", "residual", "en/residual-networks/"),
     ("en/", "degradation", "en/residual-networks/"),
+    ("en/", "stroke disagreement", "en/dense-prediction/"),
+    ("en/", "mean IoU", "en/dense-prediction/"),
     ("en/", "glossary", "en/glossary/"),
 ]
 
