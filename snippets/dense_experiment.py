@@ -12,6 +12,8 @@ and the optimizer; only the dilation rates of the three 3x3 layers differ.
 from __future__ import annotations
 
 # --8<-- [start:imports]
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -23,7 +25,7 @@ import json
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from snippets.dilation import receptive_field
@@ -95,7 +97,7 @@ def _check_config(config: Config) -> None:
         raise ValueError(f"lr must be > 0, got {config.lr}")
 
 
-# --8<-- [start:_train]
+# --8<-- [start:train]
 def _train(
     net: nn.Module,
     images: torch.Tensor,
@@ -121,7 +123,7 @@ def _train(
     return losses
 
 
-# --8<-- [end:_train]
+# --8<-- [end:train]
 
 
 @functools.cache

@@ -79,7 +79,7 @@ def _digits() -> tuple[torch.Tensor, torch.Tensor]:
     return up[:, 0], torch.tensor(digits.target, dtype=torch.long)
 
 
-# --8<-- [start:_scene_labels]
+# --8<-- [start:scene_labels]
 def _scene_labels(ink: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
     """Labels of a scene: 0 background, digit + 1 on strokes, 255 on the rim of each stroke."""
     stroke = ink >= 0.5  # ink: (H, W) in 0..1; classes: (H, W) digit under each pixel
@@ -89,7 +89,7 @@ def _scene_labels(ink: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
     return labels
 
 
-# --8<-- [end:_scene_labels]
+# --8<-- [end:scene_labels]
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def make_scenes(
     return Scenes(torch.stack(images), torch.stack(labels), tuple(ids))
 
 
-# --8<-- [start:_confusion]
+# --8<-- [start:confusion]
 def _confusion(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
     """Confusion matrix n[i, j]: pixels of true class i predicted as j (255 skipped)."""
     keep = target != 255
@@ -198,7 +198,7 @@ def _pixel_accuracy(n: torch.Tensor) -> float:
     return n.diag().sum().item() / n.sum().item()
 
 
-# --8<-- [end:_confusion]
+# --8<-- [end:confusion]
 
 
 def _check_maps(pred: object, target: object) -> None:
@@ -297,7 +297,7 @@ def pixel_accuracy(n: torch.Tensor) -> float:
     return _pixel_accuracy(_check_confusion(n))
 
 
-# --8<-- [start:_stroke_disagreement]
+# --8<-- [start:stroke_disagreement]
 def _stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
     """Share of neighbouring pixel pairs inside one stroke whose predictions differ."""
     pairs = differ = 0
@@ -311,7 +311,7 @@ def _stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
     return differ / pairs
 
 
-# --8<-- [end:_stroke_disagreement]
+# --8<-- [end:stroke_disagreement]
 
 
 def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
@@ -348,7 +348,7 @@ def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
     return _stroke_disagreement(pred, target)
 
 
-# --8<-- [start:_SegNet]
+# --8<-- [start:segnet]
 class _DilatedBlock(nn.Module):
     """Residual block with one dilated 3x3 layer: ReLU(x + BN(conv_d(x)))."""
 
@@ -366,7 +366,7 @@ class _DilatedBlock(nn.Module):
 class _SegNet(nn.Module):
     """1x1 stem, one residual block per dilation rate, 1x1 classifier: logits per pixel."""
 
-    def __init__(self, dilations: Sequence[int], width: int = 32, num_classes: int = 11) -> None:
+    def __init__(self, dilations: list[int], width: int = 32, num_classes: int = 11) -> None:
         super().__init__()
         self.stem = nn.Conv2d(1, width, 1)  # 1x1: all spatial context comes from the blocks
         self.blocks = nn.Sequential(*(_DilatedBlock(width, d) for d in dilations))
@@ -376,7 +376,7 @@ class _SegNet(nn.Module):
         return self.head(self.blocks(F.relu(self.stem(x))))
 
 
-# --8<-- [end:_SegNet]
+# --8<-- [end:segnet]
 
 
 class DilatedBlock(_DilatedBlock):
