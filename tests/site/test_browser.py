@@ -40,8 +40,8 @@ SEARCHES = [
     ("en/", "gridding effect", "en/dilated-convolution/"),
     ("en/", "residual", "en/residual-networks/"),
     ("en/", "degradation", "en/residual-networks/"),
-    ("en/", "stroke disagreement", "en/dense-prediction/"),
-    ("en/", "mean IoU", "en/dense-prediction/"),
+    ("en/", "dense prediction", "en/dense-prediction/"),
+    ("en/", "mIoU", "en/dense-prediction/"),
     ("en/", "glossary", "en/glossary/"),
 ]
 
