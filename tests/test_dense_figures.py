@@ -64,3 +64,23 @@ def test_label_colors_are_distinct_and_checked():
     assert len(set(colors.values())) == len(colors) == 12
     with pytest.raises(TypeError, match="theme"):
         label_colors("dark")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_coverage_alt_text_gives_the_numbers_the_figure_shows(lang):
+    from pathlib import Path
+
+    page = Path(__file__).parent.parent / "docs" / lang / "dense-prediction.md"
+    alt = next(
+        line
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if "dense-coverage-layers-light.svg" in line
+    )
+    for rates in COMPARED:
+        shown = [coverage(list(rates[:layer])) for layer in range(1, 4)]
+        assert (
+            "、".join(f"{c.used}/{c.span}" for c in shown) in alt
+            or ", ".join(f"{c.used}/{c.span}" for c in shown[:2])
+            + f" and {shown[2].used}/{shown[2].span}"
+            in alt
+        )
