@@ -33,6 +33,8 @@ SEARCHES = [
     ("", "捷径连接", "residual-networks/"),
     ("", "残差", "residual-networks/"),
     ("", "残差网络", "residual-networks/"),
+    ("", "密集预测", "dense-prediction/"),
+    ("", "平均交并比", "dense-prediction/"),
     ("", "术语表", "glossary/"),
     ("en/", "cross entropy", "en/losses/"),
     ("en/", "BCEWithLogitsLoss", "en/losses/"),
@@ -41,6 +43,8 @@ SEARCHES = [
     ("en/", "output stride", "en/dilated-convolution/"),
     ("en/", "residual", "en/residual-networks/"),
     ("en/", "degradation", "en/residual-networks/"),
+    ("en/", "dense prediction", "en/dense-prediction/"),
+    ("en/", "mIoU", "en/dense-prediction/"),
     ("en/", "glossary", "en/glossary/"),
 ]
 

@@ -1,0 +1,155 @@
+"""Figures of the dense-prediction chapter, drawn from ``docs/assets/data/dense-prediction.json``.
+
+Regenerate with ``python -m snippets.plotting`` after ``python -m snippets.dense_experiment``.
+The coverage maps come from ``snippets.dilation.coverage``, as in the dilated-convolution chapter.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from snippets.dense_experiment import decode, load_results, summary
+from snippets.dilation import coverage
+from snippets.plotting import Theme, new_figure
+
+COMPARED = ((2, 2, 2), (1, 2, 3))  # the pair with the same receptive field
+# Ten digit colours (colour-blind friendly order from matplotlib's tab10), background and rim.
+DIGIT_COLORS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+def label_colors(theme: Theme) -> dict[int, str]:
+    """Colour of every label in the scene figure: background, the ten digits, and 255.
+
+    ```python
+    from snippets.dense_figures import label_colors
+    from snippets.plotting import LIGHT
+
+    colors = label_colors(LIGHT)
+    print(len(colors), colors[0], colors[255])
+    #> 12 #d0d7de #ffffff
+    ```
+
+    Args:
+        theme: the colour scheme. Background takes its grid colour; the ignored rim is white in
+            the light scheme and black in the dark one, so it reads as "no label".
+
+    Raises:
+        TypeError: if ``theme`` is not a :class:`~snippets.plotting.Theme`.
+    """
+    if not isinstance(theme, Theme):
+        raise TypeError(f"theme must be a Theme, got {type(theme).__name__}")
+    rim = "#ffffff" if theme.name == "light" else "#000000"
+    return {0: theme.grid, **{k + 1: c for k, c in enumerate(DIGIT_COLORS)}, 255: rim}
+
+
+def _rgb(rows: list[str], theme: Theme):
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    colors = label_colors(theme)
+    labels = decode(rows).numpy()
+    image = np.zeros((*labels.shape, 3))
+    for value, color in colors.items():
+        image[labels == value] = to_rgb(color)
+    return image
+
+
+def _prediction(results: dict, rates: tuple[int, ...], seed: int, index: int) -> list[str]:
+    for entry in results["runs"]:
+        if tuple(entry["rates"]) == rates and entry["seed"] == seed:
+            return entry["predictions"][index]
+    raise KeyError(f"no run for rates {rates} and seed {seed}")
+
+
+def _rates_text(rates: tuple[int, ...]) -> str:
+    return "$[" + ", ".join(map(str, rates)) + "]$"
+
+
+def draw_predictions(theme: Theme, results: dict | None = None) -> Figure:
+    """Test scenes: true labels, then the predictions of [2, 2, 2] and [1, 2, 3] (first seed)."""
+    results = results or load_results()
+    seed = results["config"]["seeds"][0]
+    shown = results["shown_labels"]
+    figure = new_figure(theme, 6.0, 2.0 * len(shown) + 0.4)
+    columns = [None, *COMPARED]
+    for row, truth in enumerate(shown):
+        for column, rates in enumerate(columns):
+            axes = figure.add_subplot(len(shown), 3, 3 * row + column + 1)
+            rows = truth if rates is None else _prediction(results, rates, seed, row)
+            axes.imshow(_rgb(rows, theme), interpolation="nearest")
+            axes.set_xticks([])
+            axes.set_yticks([])
+            for spine in axes.spines.values():
+                spine.set_color(theme.muted)
+            if row == 0:
+                axes.set_title("$y$" if rates is None else _rates_text(rates))
+    figure.subplots_adjust(wspace=0.06, hspace=0.06)
+    return figure
+
+
+def draw_coverage_layers(theme: Theme) -> Figure:
+    """Coverage map after each layer of [2, 2, 2] and of [1, 2, 3] (chapter 2's maps)."""
+    import numpy as np
+    from matplotlib.colors import LinearSegmentedColormap
+
+    size = 13  # the receptive field of both rate lists after three layers
+    cmap = LinearSegmentedColormap.from_list("cov", [theme.colors[0] + "55", theme.colors[0]])
+    figure = new_figure(theme, 6.0, 4.2)
+    for row, rates in enumerate(COMPARED):
+        for layer in range(1, len(rates) + 1):
+            cov = coverage(list(rates[:layer]))
+            counts = np.array(cov.counts, dtype=float)
+            pad = (size - counts.shape[0]) // 2
+            canvas = np.zeros((size, size))
+            canvas[pad : pad + counts.shape[0], pad : pad + counts.shape[0]] = counts
+            axes = figure.add_subplot(2, 3, 3 * row + layer)
+            axes.imshow(np.ma.masked_equal(canvas, 0.0), cmap=cmap, interpolation="nearest")
+            axes.set_xticks(np.arange(-0.5, size, 1), minor=True)
+            axes.set_yticks(np.arange(-0.5, size, 1), minor=True)
+            axes.grid(which="minor", color=theme.grid, lw=0.4)
+            axes.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+            for spine in axes.spines.values():
+                spine.set_color(theme.muted)
+            axes.set_title(f"{_rates_text(rates[:layer])}  {cov.used}/{cov.span}", fontsize=10)
+    figure.subplots_adjust(wspace=0.12, hspace=0.3)
+    return figure
+
+
+def draw_metrics(theme: Theme, results: dict | None = None) -> Figure:
+    """mIoU and stroke disagreement per rate list: one dot per seed, a bar at the mean."""
+    results = results or load_results()
+    rows = summary(results)
+    rate_lists = [tuple(r) for r in results["config"]["rate_lists"]]
+    figure = new_figure(theme, 6.8, 3.2)
+    for panel, (key, label) in enumerate((("miou", "mIoU"), ("disagreement", "$D$"))):
+        axes = figure.add_subplot(1, 2, panel + 1)
+        for position, rates in enumerate(rate_lists):
+            values = [e[key] for e in results["runs"] if tuple(e["rates"]) == rates]
+            color = theme.colors[position % len(theme.colors)]
+            axes.scatter([position] * len(values), values, color=color, s=22, zorder=3)
+            mean = rows[rates][key]["mean"]
+            axes.plot([position - 0.3, position + 0.3], [mean, mean], color=color, lw=2)
+        axes.set_xticks(range(len(rate_lists)))
+        axes.set_xticklabels([_rates_text(r) for r in rate_lists], fontsize=9)
+        axes.set_ylabel(label)
+        axes.grid(True, axis="y", lw=0.5)
+    figure.subplots_adjust(wspace=0.35)
+    return figure
+
+
+FIGURES = {
+    "dense-predictions": draw_predictions,
+    "dense-coverage-layers": draw_coverage_layers,
+    "dense-metrics": draw_metrics,
+}

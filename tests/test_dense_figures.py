@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+
+from snippets.dense_experiment import load_results, summary
+from snippets.dense_figures import (
+    COMPARED,
+    FIGURES,
+    _prediction,
+    _rgb,
+    draw_coverage_layers,
+    draw_metrics,
+    draw_predictions,
+    label_colors,
+)
+from snippets.dilation import coverage
+from snippets.plotting import DARK, LIGHT
+
+
+def test_figure_names_carry_the_chapter_prefix():
+    assert set(FIGURES) == {"dense-predictions", "dense-coverage-layers", "dense-metrics"}
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK])
+def test_prediction_panels_show_the_committed_label_maps(theme):
+    results = load_results()
+    figure = draw_predictions(theme, results)
+    seed = results["config"]["seeds"][0]
+    shown = results["shown_labels"]
+    assert len(figure.axes) == 3 * len(shown)
+    for row, truth in enumerate(shown):
+        expected = [truth] + [_prediction(results, rates, seed, row) for rates in COMPARED]
+        for column, rows in enumerate(expected):
+            image = figure.axes[3 * row + column].get_images()[0].get_array()
+            assert np.array_equal(np.asarray(image), _rgb(rows, theme))
+
+
+def test_metric_dots_are_the_committed_values_and_bars_the_means():
+    results = load_results()
+    figure = draw_metrics(LIGHT, results)
+    rows = summary(results)
+    rate_lists = [tuple(r) for r in results["config"]["rate_lists"]]
+    for axes, key in zip(figure.axes, ("miou", "disagreement"), strict=True):
+        dots = [tuple(c.get_offsets()[:, 1]) for c in axes.collections]
+        bars = [line.get_ydata()[0] for line in axes.get_lines()]
+        for position, rates in enumerate(rate_lists):
+            runs = [e[key] for e in results["runs"] if tuple(e["rates"]) == rates]
+            assert dots[position] == pytest.approx(tuple(runs))
+            assert bars[position] == pytest.approx(rows[rates][key]["mean"])
+
+
+def test_coverage_panels_are_chapter_two_maps_after_each_layer():
+    figure = draw_coverage_layers(LIGHT)
+    titles = [axes.get_title() for axes in figure.axes]
+    expected = []
+    for rates in COMPARED:
+        for layer in range(1, 4):
+            cov = coverage(list(rates[:layer]))
+            expected.append(f"{cov.used}/{cov.span}")
+    assert [title.split()[-1] for title in titles] == expected
+
+
+def test_label_colors_are_distinct_and_checked():
+    colors = label_colors(DARK)
+    assert len(set(colors.values())) == len(colors) == 12
+    with pytest.raises(TypeError, match="theme"):
+        label_colors("dark")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_coverage_alt_text_gives_the_numbers_the_figure_shows(lang):
+    from pathlib import Path
+
+    page = Path(__file__).parent.parent / "docs" / lang / "dense-prediction.md"
+    alt = next(
+        line
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if "dense-coverage-layers-light.svg" in line
+    )
+    for rates in COMPARED:
+        shown = [coverage(list(rates[:layer])) for layer in range(1, 4)]
+        assert (
+            "、".join(f"{c.used}/{c.span}" for c in shown) in alt
+            or ", ".join(f"{c.used}/{c.span}" for c in shown[:2])
+            + f" and {shown[2].used}/{shown[2].span}"
+            in alt
+        )
