@@ -1,9 +1,11 @@
 """Gridding in a trained network: the same residual network with different dilation rates.
 
 Run the whole experiment (budget: 5 minutes on 2 CPU cores) and rewrite the data file that the
-dense-prediction page and its figures read::
+dense-prediction page and its figures read (needs the `experiment` extras: scikit-learn and tqdm):
 
-    python -m snippets.dense_experiment
+```{.bash .no-run}
+python -m snippets.dense_experiment
+```
 
 For a given seed every run shares the parameters' initial values, the scenes, the batch order
 and the optimizer; only the dilation rates of the three 3x3 layers differ.
@@ -28,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
+from snippets.data import load_json
 from snippets.dilation import receptive_field
 from snippets.segmentation import (
     IGNORE,
@@ -292,8 +295,14 @@ def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]
     }
 
 
-def load_results(path: Path = DATA_FILE) -> dict:
-    """The committed results (``docs/assets/data/dense-prediction.json``)."""
+def load_results(path: Path | None = None) -> dict:
+    """The committed results: ``docs/assets/data/dense-prediction.json``, or ``path``.
+
+    Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
+    both in a checkout of the project and from the wheel the site publishes.
+    """
+    if path is None:
+        return load_json(DATA_FILE.name)
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 

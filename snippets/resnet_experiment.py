@@ -1,9 +1,11 @@
 """Plain vs residual networks of equal depth, trained on scikit-learn's 8x8 digits.
 
 Run the full experiment (under 2 minutes on 2 CPU cores) and rewrite the data file the
-page and its figures read::
+page and its figures read (needs the `experiment` extras: scikit-learn and tqdm):
 
-    python -m snippets.resnet_experiment
+```{.bash .no-run}
+python -m snippets.resnet_experiment
+```
 
 Every network is built by :class:`snippets.resnet.StageNet` with the same widths, the same seed,
 the same data order and the same optimizer; only ``residual`` and ``depth`` change.

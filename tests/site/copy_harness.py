@@ -16,9 +16,6 @@ import sys
 import traceback
 import types
 
-real_stdout = sys.stdout
-request = json.load(sys.stdin)
-
 
 class Recorder:
     """Stands in for ``sys.stdout`` while a block runs."""
@@ -41,22 +38,31 @@ class Recorder:
         pass
 
 
-main = types.ModuleType("__main__")  # the reader's __main__, apart from this harness's names
-sys.modules["__main__"] = main
-results = []
-for number, source in request["blocks"]:
-    filename = f"<copied block {number}>"
-    recorder = Recorder(filename)
-    error = None
-    sys.stdout = recorder
-    try:
-        exec(compile(source, filename, "exec"), main.__dict__)
-    except BaseException as raised:  # report from the block's frame on, not this harness's
-        error = "".join(
-            traceback.format_exception(raised.with_traceback(raised.__traceback__.tb_next))
-        )
-    finally:
-        sys.stdout = real_stdout
-    results.append({"error": error, "printed": recorder.printed})
+def run(real_stdout):
+    """Run the blocks read from stdin; write the report to ``real_stdout``."""
+    request = json.load(sys.stdin)
+    main = types.ModuleType("__main__")  # the reader's __main__, apart from this harness's names
+    sys.modules["__main__"] = main
+    results = []
+    for number, source in request["blocks"]:
+        filename = f"<copied block {number}>"
+        recorder = Recorder(filename)
+        error = None
+        sys.stdout = recorder
+        try:
+            exec(compile(source, filename, "exec"), main.__dict__)
+        except BaseException as raised:  # report from the block's frame on, not this harness's
+            error = "".join(
+                traceback.format_exception(raised.with_traceback(raised.__traceback__.tb_next))
+            )
+        finally:
+            sys.stdout = real_stdout
+        results.append({"error": error, "printed": recorder.printed})
 
-real_stdout.write(json.dumps({"blocks": results, "sys_path": sys.path}))
+    real_stdout.write(json.dumps({"blocks": results, "sys_path": sys.path}))
+
+
+if (
+    __name__ == "__main__"
+):  # never on import: pytest-markdown-docs imports modules for their docstrings
+    run(sys.stdout)

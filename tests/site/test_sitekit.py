@@ -20,15 +20,52 @@ def python_files():
         yield from sorted((ROOT / directory).rglob("*.py"))
 
 
-def test_no_module_edits_sys_path():
-    edits = [
-        f"{path.relative_to(ROOT)}:{node.lineno}"
-        for path in python_files()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Attribute)
+SYS_PATH_EDITS = {"insert", "append", "extend", "remove", "pop", "clear"}
+
+
+def is_sys_path(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
         and node.attr == "path"
         and isinstance(node.value, ast.Name)
         and node.value.id == "sys"
+    )
+
+
+def sys_path_edits(source: str) -> list[int]:
+    """Lines that change ``sys.path`` (reading it, as the copy test's harness does, is fine)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SYS_PATH_EDITS
+            and is_sys_path(node.func.value)
+        ):
+            lines.append(node.lineno)
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            if is_sys_path(target) or (
+                isinstance(target, ast.Subscript) and is_sys_path(target.value)
+            ):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_sys_path_check_finds_every_kind_of_edit():
+    source = "import sys\nsys.path.insert(0, 'x')\nsys.path += ['y']\nsys.path[0] = 'z'\n"
+    assert sorted(sys_path_edits(source + "print(sys.path)\n")) == [2, 3, 4]
+
+
+def test_no_module_edits_sys_path():
+    edits = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in python_files()
+        for line in sys_path_edits(path.read_text(encoding="utf-8"))
     ]
     assert edits == [], "import from the installed package instead of editing sys.path"
 
