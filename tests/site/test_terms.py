@@ -14,10 +14,7 @@ DOCS = Path(terms.ROOT) / "docs"
 FIXTURES = Path(__file__).parent / "fixtures" / "terms"
 # Pages that pair an English term with a Chinese wording the table does not give. Each entry
 # must still occur (a fixed page fails this test until its entry is removed here).
-PENDING_PAGE_FIXES = {
-    # review_zh.md calls 条件更好 translationese; the table gives 良态 / 条件良好.
-    "docs/zh/losses.md": ["(well-conditioned)"],
-}
+PENDING_PAGE_FIXES: dict[str, list[str]] = {}
 
 
 @pytest.fixture(scope="module")
