@@ -23,13 +23,13 @@ def test_reads_the_copy_that_the_wheel_ships(tmp_path, monkeypatch):
         wheel.extractall(tmp_path)
     shipped = tmp_path / "snippets" / "_data"
     monkeypatch.setattr(data, "LOCATIONS", (shipped, tmp_path / "no-checkout-here"))
-    assert data_names() == ["resnet-digits.json"]
+    assert data_names() == ["dense-prediction.json", "resnet-digits.json"]
     assert load_json("resnet-digits.json") == json.loads(COMMITTED.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", ["missing.json", "../../pyproject.toml", ""])
 def test_rejects_names_it_does_not_ship(name):
-    with pytest.raises(ValueError, match=r"name must be one of \['resnet-digits.json'\]"):
+    with pytest.raises(ValueError, match=r"name must be one of \[.dense-prediction.json., .resnet-digits.json.\]"):
         load_json(name)
 
 
