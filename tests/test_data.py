@@ -29,7 +29,9 @@ def test_reads_the_copy_that_the_wheel_ships(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", ["missing.json", "../../pyproject.toml", ""])
 def test_rejects_names_it_does_not_ship(name):
-    with pytest.raises(ValueError, match=r"name must be one of \[.dense-prediction.json., .resnet-digits.json.\]"):
+    with pytest.raises(
+        ValueError, match=r"name must be one of \[.dense-prediction.json., .resnet-digits.json.\]"
+    ):
         load_json(name)
 
 
