@@ -16,27 +16,8 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 # --8<-- [end:imports]
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
-
-
-def _check_int_list(name: str, values: object, minimum: int) -> list[int]:
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-        raise TypeError(f"{name} must be a sequence of integers >= {minimum}, got {values!r}")
-    if len(values) == 0:
-        raise ValueError(f"{name} must contain at least one integer >= {minimum}, got []")
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must contain integers >= {minimum}, got {value!r}")
-        if value < minimum:
-            raise ValueError(f"{name} must contain integers >= {minimum}, got {value}")
-    return list(values)
+# isort: split
+from snippets.checks import check_int, check_int_list
 
 
 # --8<-- [start:effective_kernel_size]
@@ -78,8 +59,8 @@ def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
         TypeError: if an argument is not an integer.
         ValueError: if an argument is smaller than 1.
     """
-    k = _check_int("kernel_size", kernel_size, 1)
-    d = _check_int("dilation", dilation, 1)
+    k = check_int("kernel_size", kernel_size, 1)
+    d = check_int("dilation", dilation, 1)
     return _effective_kernel_size(k, d)
 
 
@@ -111,9 +92,9 @@ def conv_output_size(
         ValueError: if an argument is out of range, or the padded input is shorter than the
             effective kernel (the output would be empty).
     """
-    i = _check_int("input_size", input_size, 1)
-    s = _check_int("stride", stride, 1)
-    p = _check_int("padding", padding, 0)
+    i = check_int("input_size", input_size, 1)
+    s = check_int("stride", stride, 1)
+    p = check_int("padding", padding, 0)
     k_eff = effective_kernel_size(kernel_size, dilation)
     if i + 2 * p < k_eff:
         raise ValueError(
@@ -163,9 +144,9 @@ def receptive_field(
         TypeError: if a rate, stride or the kernel size is not an integer.
         ValueError: if a value is smaller than 1 or the lengths differ.
     """
-    rates = _check_int_list("dilations", dilations, 1)
-    _check_int("kernel_size", kernel_size, 1)
-    steps = [1] * len(rates) if strides is None else _check_int_list("strides", strides, 1)
+    rates = check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    steps = [1] * len(rates) if strides is None else check_int_list("strides", strides, 1)
     if len(steps) != len(rates):
         raise ValueError(f"strides must have one entry per layer ({len(rates)}), got {len(steps)}")
     return _receptive_field(rates, kernel_size, steps)
@@ -232,8 +213,8 @@ def coverage_1d(dilations: Sequence[int], kernel_size: int = 3) -> list[int]:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1.
     """
-    rates = _check_int_list("dilations", dilations, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
+    rates = check_int_list("dilations", dilations, 1)
+    k = check_int("kernel_size", kernel_size, 1)
     return _coverage_1d(rates, k)
 
 
@@ -259,8 +240,8 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1.
     """
-    rates = _check_int_list("dilations", dilations, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
+    rates = check_int_list("dilations", dilations, 1)
+    k = check_int("kernel_size", kernel_size, 1)
     counts, used, span = _coverage(rates, k)
     return Coverage(counts=tuple(map(tuple, counts)), used=used, span=span)
 
@@ -306,7 +287,7 @@ def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
         raise TypeError(f"weight must be a torch.Tensor, got {type(weight).__name__}")
     if weight.dim() != 4:
         raise ValueError(f"weight must have 4 dimensions (out, in, kh, kw), got {weight.dim()}")
-    d = _check_int("dilation", dilation, 1)
+    d = check_int("dilation", dilation, 1)
     return _spread_kernel(weight, d)
 
 
@@ -400,7 +381,7 @@ def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    n = _check_int("input_size", input_size, 1)
+    n = check_int("input_size", input_size, 1)
     return _measure_coverage(model, n)
 
 
@@ -535,9 +516,9 @@ def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
         TypeError: if an argument is not an integer.
         ValueError: if an argument is smaller than 1 or ``kernel_size`` is even.
     """
-    n = _check_int("map_size", map_size, 1)
-    r = _check_int("rate", rate, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
+    n = check_int("map_size", map_size, 1)
+    r = check_int("rate", rate, 1)
+    k = check_int("kernel_size", kernel_size, 1)
     if k % 2 == 0:
         raise ValueError(f"kernel_size must be an odd integer >= 1, got {k}")
     return _valid_tap_share(n, r, k)
@@ -615,9 +596,9 @@ class ASPP(_ASPP):
         rates: Sequence[int] = (6, 12, 18),
         image_pooling: bool = True,
     ) -> None:
-        _check_int("in_channels", in_channels, 1)
-        _check_int("out_channels", out_channels, 1)
-        checked = _check_int_list("rates", rates, 1)
+        check_int("in_channels", in_channels, 1)
+        check_int("out_channels", out_channels, 1)
+        checked = check_int_list("rates", rates, 1)
         if not isinstance(image_pooling, bool):
             raise TypeError(f"image_pooling must be a bool, got {type(image_pooling).__name__}")
         super().__init__(in_channels, out_channels, checked, image_pooling)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import math
 
 # --8<-- [end:imports]
-from snippets.dilation import _check_int, _check_int_list, _coverage
+from snippets.checks import check_int, check_int_list
+from snippets.dilation import _coverage
 
 
 # --8<-- [start:hdc_m_values]
@@ -50,7 +51,7 @@ def hdc_m_values(dilations: Sequence[int]) -> list[int]:
         TypeError: if a rate is not an integer.
         ValueError: if a rate is smaller than 1 or there are fewer than 2 rates.
     """
-    rates = _check_int_list("dilations", dilations, 1)
+    rates = check_int_list("dilations", dilations, 1)
     if len(rates) < 2:
         raise ValueError(f"dilations must hold at least 2 rates, got {len(rates)}")
     return _hdc_m_values(rates)
@@ -111,7 +112,7 @@ def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
         TypeError: if a rate is not an integer.
         ValueError: if a rate is smaller than 1 or the list is empty.
     """
-    rates = _check_int_list("dilations", dilations, 1)
+    rates = check_int_list("dilations", dilations, 1)
     return _rising_groups(rates)
 
 
@@ -171,5 +172,5 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
         ValueError: if a value is smaller than 1 or there are fewer than 2 rates.
     """
     hdc_m_values(dilations)  # validates the rates
-    k = _check_int("kernel_size", kernel_size, 1)
+    k = check_int("kernel_size", kernel_size, 1)
     return HDCReport(**_hdc_check(list(dilations), k))

@@ -51,6 +51,21 @@ def _check_not_empty(input: torch.Tensor) -> None:
         raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
 
 
+def _check_logits_and_target(logits: object, target: object) -> None:
+    """Checks shared by the losses on logits: float tensors of one shape, not empty."""
+    _check_tensor("logits", logits)
+    _check_tensor("target", target)
+    _check_float("logits", logits)
+    _check_float("target", target)
+    if logits.shape != target.shape:
+        raise ValueError(
+            f"target must have the same shape as logits, got target {tuple(target.shape)} "
+            f"and logits {tuple(logits.shape)}"
+        )
+    if logits.numel() == 0:
+        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
+
+
 def _check_elementwise(input: object, target: object, reduction: object) -> None:
     """Checks shared by the element-wise losses: float tensors of one shape, a known reduction."""
     _check_tensor("input", input)
@@ -362,17 +377,7 @@ def binary_cross_entropy_with_logits(
         ValueError: if shapes differ, ``logits`` is empty, ``target`` leaves ``[0, 1]``,
             ``pos_weight`` is negative or does not broadcast, or ``reduction`` is unknown.
     """
-    _check_tensor("logits", logits)
-    _check_tensor("target", target)
-    _check_float("logits", logits)
-    _check_float("target", target)
-    if logits.shape != target.shape:
-        raise ValueError(
-            f"target must have the same shape as logits, got target {tuple(target.shape)} "
-            f"and logits {tuple(logits.shape)}"
-        )
-    if logits.numel() == 0:
-        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
+    _check_logits_and_target(logits, target)
     _check_reduction(reduction)
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
@@ -449,17 +454,7 @@ def sigmoid_focal_loss(
         ValueError: if shapes differ, ``logits`` is empty, ``target`` leaves ``[0, 1]``,
             ``alpha`` leaves ``[0, 1]``, ``gamma`` < 0 or ``reduction`` is unknown.
     """
-    _check_tensor("logits", logits)
-    _check_tensor("target", target)
-    _check_float("logits", logits)
-    _check_float("target", target)
-    if logits.shape != target.shape:
-        raise ValueError(
-            f"target must have the same shape as logits, got target {tuple(target.shape)} "
-            f"and logits {tuple(logits.shape)}"
-        )
-    if logits.numel() == 0:
-        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
+    _check_logits_and_target(logits, target)
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
     if alpha is not None:

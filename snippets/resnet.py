@@ -22,17 +22,11 @@ import torch.nn.functional as F
 from torch import nn
 
 # --8<-- [end:imports]
+# isort: split
+from snippets.checks import check_int
 
 SHORTCUT_OPTIONS = ("A", "B", "C")
 STRIDE_POSITIONS = ("3x3", "1x1")
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
 
 
 def _check_shortcut(shortcut: object) -> str:
@@ -75,9 +69,9 @@ def conv3x3(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
         TypeError: if an argument is not an integer.
         ValueError: if an argument is < 1.
     """
-    _check_int("in_channels", in_channels, 1)
-    _check_int("out_channels", out_channels, 1)
-    _check_int("stride", stride, 1)
+    check_int("in_channels", in_channels, 1)
+    check_int("out_channels", out_channels, 1)
+    check_int("stride", stride, 1)
     return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
 
 
@@ -122,9 +116,9 @@ class ZeroPadShortcut(_ZeroPadShortcut):
     """
 
     def __init__(self, in_channels: int, out_channels: int, stride: int = 1) -> None:
-        _check_int("in_channels", in_channels, 1)
-        _check_int("out_channels", out_channels, in_channels)
-        _check_int("stride", stride, 1)
+        check_int("in_channels", in_channels, 1)
+        check_int("out_channels", out_channels, in_channels)
+        check_int("stride", stride, 1)
         super().__init__(in_channels, out_channels, stride)
 
 
@@ -161,9 +155,9 @@ def projection_shortcut(in_channels: int, out_channels: int, stride: int = 1) ->
         TypeError: if an argument is not an integer.
         ValueError: if an argument is < 1.
     """
-    _check_int("in_channels", in_channels, 1)
-    _check_int("out_channels", out_channels, 1)
-    _check_int("stride", stride, 1)
+    check_int("in_channels", in_channels, 1)
+    check_int("out_channels", out_channels, 1)
+    check_int("stride", stride, 1)
     return _projection_shortcut(in_channels, out_channels, stride)
 
 
@@ -245,10 +239,10 @@ class BasicBlock(_BasicBlock):
     ) -> None:
         _check_shortcut(shortcut)
         _check_bool("residual", residual)
-        _check_int("in_channels", in_channels, 1)
-        _check_int("out_channels", out_channels, 1)
-        _check_int("stride", stride, 1)
-        _check_int("dilation", dilation, 1)
+        check_int("in_channels", in_channels, 1)
+        check_int("out_channels", out_channels, 1)
+        check_int("stride", stride, 1)
+        check_int("dilation", dilation, 1)
         if residual and shortcut == "A" and out_channels < in_channels:
             raise ValueError(
                 f"out_channels must be >= in_channels ({in_channels}) for option A, "
@@ -337,10 +331,10 @@ class Bottleneck(_Bottleneck):
         dilation: int = 1,
         stride_on: str = "3x3",
     ) -> None:
-        _check_int("in_channels", in_channels, 1)
-        _check_int("planes", planes, 1)
-        _check_int("stride", stride, 1)
-        _check_int("dilation", dilation, 1)
+        check_int("in_channels", in_channels, 1)
+        check_int("planes", planes, 1)
+        check_int("stride", stride, 1)
+        check_int("dilation", dilation, 1)
         if stride_on not in STRIDE_POSITIONS:
             raise ValueError(f"stride_on must be one of {STRIDE_POSITIONS}, got {stride_on!r}")
         super().__init__(in_channels, planes, stride, dilation=dilation, stride_on=stride_on)
@@ -393,7 +387,7 @@ class PreActBlock(_PreActBlock):
     """
 
     def __init__(self, channels: int) -> None:
-        _check_int("channels", channels, 1)
+        check_int("channels", channels, 1)
         super().__init__(channels)
 
 
@@ -471,8 +465,8 @@ class ResNet(_ResNet):
         if not isinstance(layers, Sequence) or len(layers) != 4:
             raise ValueError(f"layers must hold 4 block counts, got {layers!r}")
         for count in layers:
-            _check_int("layers[i]", count, 1)
-        _check_int("num_classes", num_classes, 1)
+            check_int("layers[i]", count, 1)
+        check_int("num_classes", num_classes, 1)
         dilate = _check_dilate(replace_stride_with_dilation)
         if block is BasicBlock and any(dilate):
             raise ValueError(
@@ -625,19 +619,19 @@ class StageNet(_StageNet):
         in_channels: int = 1,
         num_classes: int = 10,
     ) -> None:
-        _check_int("depth", depth, 8)
+        check_int("depth", depth, 8)
         if (depth - 2) % 6:
             raise ValueError(f"depth must be 6n + 2 with n >= 1 (8, 14, 20, ...), got {depth}")
         _check_bool("residual", residual)
         if len(widths) != 3:
             raise ValueError(f"widths must hold 3 stage widths, got {len(widths)}")
         for width in widths:
-            _check_int("widths[i]", width, 1)
+            check_int("widths[i]", width, 1)
         if any(b < a for a, b in itertools.pairwise(widths)) and shortcut == "A":
             raise ValueError(f"widths must not decrease with option A, got {widths}")
         _check_shortcut(shortcut)
-        _check_int("in_channels", in_channels, 1)
-        _check_int("num_classes", num_classes, 2)
+        check_int("in_channels", in_channels, 1)
+        check_int("num_classes", num_classes, 2)
         super().__init__(
             depth,
             residual=residual,
@@ -682,9 +676,9 @@ def imagenet_resnet(
     if len(blocks_per_stage) != 4:
         raise ValueError(f"blocks_per_stage must hold 4 counts, got {len(blocks_per_stage)}")
     for count in blocks_per_stage:
-        _check_int("blocks_per_stage[i]", count, 1)
+        check_int("blocks_per_stage[i]", count, 1)
     _check_shortcut(shortcut)
-    _check_int("num_classes", num_classes, 2)
+    check_int("num_classes", num_classes, 2)
     layers: list[nn.Module] = [
         nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False),
         nn.BatchNorm2d(64),

@@ -23,25 +23,11 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from snippets.checks import check_int, check_int_list
+
 IGNORE = 255  # label of the rim pixels; CrossEntropyLoss(ignore_index=IGNORE) skips them
 NUM_CLASSES = 11  # background + the ten digits
 DIGIT_SIZE = 16  # an 8x8 digit is upscaled to DIGIT_SIZE x DIGIT_SIZE
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
-
-
-def _check_int_list(name: str, values: object, minimum: int) -> list[int]:
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-        raise TypeError(f"{name} must be a sequence of integers >= {minimum}, got {values!r}")
-    if not values:
-        raise ValueError(f"{name} must hold at least one integer >= {minimum}")
-    return [_check_int(f"{name}[{i}]", value, minimum) for i, value in enumerate(values)]
 
 
 @functools.cache
@@ -141,10 +127,10 @@ def make_scenes(
         TypeError: if an integer argument is not an integer or ``noise`` is not a number.
         ValueError: if a value is out of range or ``split`` is unknown.
     """
-    count = _check_int("count", count, 1)
-    seed = _check_int("seed", seed, 0)
-    canvas = _check_int("canvas", canvas, 2 * DIGIT_SIZE)
-    per_scene = _check_int("digits_per_scene", digits_per_scene, 1)
+    count = check_int("count", count, 1)
+    seed = check_int("seed", seed, 0)
+    canvas = check_int("canvas", canvas, 2 * DIGIT_SIZE)
+    per_scene = check_int("digits_per_scene", digits_per_scene, 1)
     if per_scene > 4:
         raise ValueError(f"digits_per_scene must be between 1 and 4, got {per_scene}")
     if split not in ("train", "test"):
@@ -245,7 +231,7 @@ def confusion(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_C
         ValueError: if the shapes differ or a class is out of range.
     """
     _check_maps(pred, target)
-    k = _check_int("num_classes", num_classes, 1)
+    k = check_int("num_classes", num_classes, 1)
     labelled = target[target != IGNORE]
     if (labelled < 0).any() or (labelled >= k).any() or (pred < 0).any() or (pred >= k).any():
         raise ValueError(f"classes must be in [0, num_classes) = [0, {k}) (or 255 in target)")
@@ -402,7 +388,7 @@ class DilatedBlock(_DilatedBlock):
     """
 
     def __init__(self, channels: int, dilation: int) -> None:
-        super().__init__(_check_int("channels", channels, 1), _check_int("dilation", dilation, 1))
+        super().__init__(check_int("channels", channels, 1), check_int("dilation", dilation, 1))
 
 
 class SegNet(_SegNet):
@@ -434,7 +420,7 @@ class SegNet(_SegNet):
     def __init__(
         self, dilations: Sequence[int], width: int = 32, num_classes: int = NUM_CLASSES
     ) -> None:
-        rates = _check_int_list("dilations", dilations, 1)
+        rates = check_int_list("dilations", dilations, 1)
         super().__init__(
-            rates, _check_int("width", width, 1), _check_int("num_classes", num_classes, 1)
+            rates, check_int("width", width, 1), check_int("num_classes", num_classes, 1)
         )
