@@ -62,6 +62,13 @@ def load_problems(visit: Visit) -> list[str]:
     if loaded.typeset != loaded.formulas:
         untypeset = loaded.formulas - loaded.typeset
         problems.append(f"{untypeset} of {loaded.formulas} formulas not typeset")
+    if not loaded.formulas == loaded.mathml == loaded.drawn_math:
+        problems.append(
+            f"of {loaded.formulas} formulas, {loaded.mathml} are MathML and "
+            f"{loaded.drawn_math} are drawn as MathML with every symbol visible"
+        )
+    if loaded.katex_html:
+        problems.append(f"{loaded.katex_html} KaTeX HTML boxes: math must be MathML only")
     return problems
 
 
@@ -167,4 +174,5 @@ def test_search_finds_the_page(search_page, site_url, query, expected):
 @pytest.mark.parametrize("visit", visit_params([""]), indirect=True)
 def test_math_is_typeset_with_fractions_and_sums(visit):
     assert visit.loaded.typeset > 0, "no typeset formula on the home page"
-    assert visit.loaded.ordinary_atoms > 0, "KaTeX drew no symbol on the home page"
+    assert visit.loaded.drawn_math == visit.loaded.mathml > 0, "no MathML drawn on the home page"
+    assert visit.page.locator(".arithmatex math mfrac, .arithmatex math munderover").count() > 0
