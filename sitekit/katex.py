@@ -125,8 +125,11 @@ class KatexPlugin(BasePlugin):
             result = rendered[tex, display]
             if isinstance(result, Exception):
                 raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {result}")
-            tag = "div" if display else "span"
-            return f'<{tag} class="arithmatex">{result}</{tag}>'
+            if not display:
+                return f'<span class="arithmatex">{result}</span>'
+            # A display formula scrolls sideways when wider than the column (Material's CSS);
+            # a keyboard must reach it to scroll it (axe: scrollable-region-focusable).
+            return f'<div class="arithmatex" tabindex="0">{result}</div>'
 
         return MATH.sub(replace, output)
 

@@ -31,6 +31,7 @@ def test_inline_and_display_formulas_become_mathml_only():
     assert out.count('<span class="katex">') == 2
     assert out.count("<math ") == 2 and out.count('display="block"') == 1
     assert "<munderover>" in out  # a display sum: its limits above and below
+    assert '<div class="arithmatex" tabindex="0">' in out  # a keyboard can scroll a wide one
     assert set(re.findall(r'class="([^"]+)"', out)) == {"arithmatex", "katex"}  # no HTML boxes
     # the TeX is unescaped once for KaTeX, and KaTeX escapes it again in its annotation
     assert '<annotation encoding="application/x-tex">a &lt; b</annotation>' in out
