@@ -17,6 +17,21 @@ DOCS = ROOT / "docs"
 collect_ignore_glob = ["tests/site/fixtures/*"]
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Run the pages' Python blocks from docs/zh only, except in ``make outputs``.
+
+    Every Python block of an English page is its Chinese twin's block, byte for byte and with
+    the same options (``sitekit/twins.py``, gated by ``tests/site/test_twins.py``), so running
+    docs/en as well ran each block twice and checked nothing more. ``--update-outputs``
+    collects both languages, to rewrite the ``#>`` lines of both.
+    """
+    if config.getoption("update_outputs"):
+        return None
+    if collection_path.suffix == ".md" and DOCS / "en" in collection_path.parents:
+        return True
+    return None
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """An empty collection of page code blocks must not pass quietly."""
     ran_docs = any(
@@ -66,6 +81,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             totals = dict.fromkeys(counted, 0)
             for counts, outcome in pages:
                 numbers = ", ".join(f"{key} {counts[key]}" for key in counted)
+                if "run_as" in counts:  # its blocks are its twin's: run there (test_copy.py)
+                    numbers += f"; the same blocks as {counts['run_as']}, run there"
                 terminalreporter.write_line(f"{language} {counts['page']}: {numbers} ({outcome})")
                 totals = {key: totals[key] + counts[key] for key in counted}
             if pages:
@@ -94,6 +111,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         accounting = accounting_by_language[language]
         counts = ran.get(language, {})
         outcome = ", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "none run"
+        if language == "en" and not counts and ran.get("zh"):
+            outcome = "run from zh, the same blocks (twin gate)"
         terminalreporter.write_line(
             f"{language}: {accounting.total} Python blocks = {len(accounting.executed)} executed "
             f"by pytest-markdown-docs (this run: {outcome}) + {len(accounting.included)} "

@@ -1,4 +1,4 @@
-// Typeset TeX with KaTeX for hooks/katex.py, so pages ship rendered math and no KaTeX script.
+// Typeset TeX with KaTeX for sitekit/katex.py, so pages ship MathML and no KaTeX script, CSS or font.
 // Reads one JSON request per line on stdin: a list of {"tex": "...", "display": true|false}.
 // Writes one JSON answer per line on stdout: a list of {"html": "..."} or {"error": "..."}.
 "use strict";
@@ -7,7 +7,7 @@ const readline = require("node:readline");
 
 function typeset({ tex, display }) {
   try {
-    return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
+    return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true, output: "mathml" }) };
   } catch (error) {
     return { error: error.message };
   }

@@ -3,7 +3,7 @@
 ``mkdocs build --strict`` with the ``validation`` settings in mkdocs.yml already rejects a
 broken Markdown link or anchor. It does not see what the theme and the hooks write (the
 language switcher, the header and footer, stylesheets and scripts), links written as raw
-HTML, ``url(...)`` inside stylesheets (KaTeX's fonts), the sitemap, or where the search index
+HTML, ``url(...)`` inside stylesheets, the sitemap, or where the search index
 sends a reader. :func:`check_site` reads the finished site instead and resolves all of them:
 
 * every ``href``/``src``/``srcset`` in every HTML file must reach a file of the site, and a

@@ -172,6 +172,13 @@ def compare(zh: Outline, en: Outline) -> list[str]:
                 problems.append(
                     f"Python code differs: zh block at line {a.line}, en block at line {b.line}"
                 )
+            elif a.lang in {"py", "python", "python3"} and a.options != b.options:
+                # pytest runs the pages' Python blocks from docs/zh only (conftest.py): the
+                # English block must be the same block, options (notest, no-run) included
+                problems.append(
+                    f"Python block options differ: zh {' '.join(a.options)!r} at line {a.line}, "
+                    f"en {' '.join(b.options)!r} at line {b.line}"
+                )
     zh_figures = [figure.src for figure in zh.figures]
     en_figures = [figure.src for figure in en.figures]
     if len(zh_figures) != len(en_figures):

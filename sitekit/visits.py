@@ -28,20 +28,16 @@ SNAPSHOT = """() => ({
   articleText: document.querySelector('article')?.innerText ?? '',
   formulas: document.querySelectorAll('.arithmatex').length,
   typeset: document.querySelectorAll('.arithmatex .katex').length,
-  ordinaryAtoms: document.querySelectorAll('.katex .mord').length,
-  katexFaces: (() => {  // the text KaTeX draws, by the face Chromium computes for it
-    const faces = {};
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const element = node.parentElement;
-      if (!element.closest('.katex-html')) continue;
-      const style = getComputedStyle(element);
-      const family = style.fontFamily.split(',')[0].trim().replace(/"/g, '');
-      const face = [family, style.fontStyle, style.fontWeight].join('|');
-      faces[face] = (faces[face] || '') + node.data.replace(/[ \\n]/g, '');
-    }
-    return faces;
-  })(),
+  mathml: document.querySelectorAll('.arithmatex .katex > math').length,
+  // MathML that Chromium lays out as MathML Core, with a box and every token drawn non-empty
+  drawnMath: [...document.querySelectorAll('.arithmatex .katex > math')].filter(math => {
+    const box = math.getBoundingClientRect();
+    const tokens = [...math.querySelectorAll('mi, mn, mo, mtext')]
+      .filter(t => /[^\\s\\u200b\\u2061-\\u2064]/.test(t.textContent));
+    return getComputedStyle(math).display.includes('math') && box.width > 0 && box.height > 0
+      && tokens.length > 0 && tokens.every(t => t.getBoundingClientRect().width > 0);
+  }).length,
+  katexHtml: document.querySelectorAll('.katex-html').length,
 })"""
 
 
@@ -53,8 +49,9 @@ class Loaded:
     article_text: str
     formulas: int  # .arithmatex elements
     typeset: int  # .arithmatex elements with KaTeX markup inside
-    ordinary_atoms: int  # KaTeX .mord boxes: typeset symbols, fractions, sums...
-    katex_faces: dict[str, str]  # "family|style|weight" -> the characters KaTeX draws with it
+    mathml: int  # .arithmatex elements whose KaTeX markup is a MathML <math>
+    drawn_math: int  # of those, laid out as MathML with every token drawn at non-zero width
+    katex_html: int  # KaTeX HTML boxes (.katex-html): none, math is MathML only
 
 
 @dataclass
@@ -96,8 +93,9 @@ def visiting(
             article_text=facts["articleText"],
             formulas=facts["formulas"],
             typeset=facts["typeset"],
-            ordinary_atoms=facts["ordinaryAtoms"],
-            katex_faces=facts["katexFaces"],
+            mathml=facts["mathml"],
+            drawn_math=facts["drawnMath"],
+            katex_html=facts["katexHtml"],
         )
         yield Visit(url=url, page=page, loaded=loaded, errors=errors, outside=outside)
     finally:

@@ -73,13 +73,13 @@ def severe_violations(
 COLOUR_RULES = "{runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}}"
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
 
-# A page has thousands of highlighted code tokens and KaTeX glyphs, but few distinct styles;
+# A page has thousands of highlighted code tokens, but few distinct styles;
 # axe's time grows with the number of elements. Keep the first token of each style (its
 # classes, its parent's classes, inside a highlighted line or not) and turn the others into
 # plain text, which keeps the text and leaves every distinct style checked once per page.
 ONE_OF_EACH_STYLE = """() => {
   const seen = new Set();
-  for (const span of document.querySelectorAll('pre span, .katex span')) {
+  for (const span of document.querySelectorAll('pre span')) {
     if (span.firstElementChild) continue;
     const key = [span.className, span.parentElement.className, !!span.closest('.hll')].join('|');
     if (seen.has(key)) span.replaceWith(span.textContent); else seen.add(key);

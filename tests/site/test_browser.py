@@ -62,6 +62,13 @@ def load_problems(visit: Visit) -> list[str]:
     if loaded.typeset != loaded.formulas:
         untypeset = loaded.formulas - loaded.typeset
         problems.append(f"{untypeset} of {loaded.formulas} formulas not typeset")
+    if not loaded.typeset == loaded.mathml == loaded.drawn_math:
+        problems.append(
+            f"of {loaded.typeset} typeset formulas, {loaded.mathml} are MathML and "
+            f"{loaded.drawn_math} are drawn as MathML with every symbol visible"
+        )
+    if loaded.katex_html:
+        problems.append(f"{loaded.katex_html} KaTeX HTML boxes: math must be MathML only")
     return problems
 
 
@@ -109,7 +116,9 @@ def test_the_page_checks_report_a_broken_page(browser):
         "console errors",
         "requested something outside the site",
         "raw TeX left in the article",
-        "1 of 1 formulas not typeset",
+        "1 of 2 formulas not typeset",
+        "of 1 typeset formulas, 0 are MathML and 0 are drawn as MathML with every symbol visible",
+        "1 KaTeX HTML boxes",
     ], load
     assert "broken on purpose" in load[0] and "127.0.0.2:9/outside.png" in load[1]
     assert switcher == ["the switcher leads to /en/broken/, whose <html lang> is 'zh', not 'en'"]
@@ -165,6 +174,7 @@ def test_search_finds_the_page(search_page, site_url, query, expected):
 
 
 @pytest.mark.parametrize("visit", visit_params([""]), indirect=True)
-def test_math_is_typeset_with_fractions_and_sums(visit):
+def test_math_on_the_home_page_is_drawn_as_mathml(visit):
     assert visit.loaded.typeset > 0, "no typeset formula on the home page"
-    assert visit.loaded.ordinary_atoms > 0, "KaTeX drew no symbol on the home page"
+    assert visit.loaded.drawn_math == visit.loaded.mathml > 0, "no MathML drawn on the home page"
+    assert visit.page.locator(".arithmatex math mn, .arithmatex math mo").count() > 0

@@ -4,11 +4,14 @@ For each page of both languages: the blocks' text as Material's copy button give
 page order in one fresh interpreter of a virtual environment set up only as the home page says,
 from a temporary directory; each block must run and print what its ``#>`` lines show. Blocks
 marked ``no-run`` are counted. The counts are printed at the end of the run (``conftest.py``).
+An English page whose copied blocks are exactly its Chinese twin's (the twin gate makes them so)
+is counted, not run a second time: running the twin ran the same text in the same environment.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +20,15 @@ from pathlib import Path
 import pytest
 
 from hooks.wheel import extras_requirement, wheel_name
+from sitekit.build import twin_url
 from tests.site.conftest import page_urls, visit_params
-from tests.site.copy_blocks import ReaderPython, copied_blocks, environments, run_page
+from tests.site.copy_blocks import (
+    PageResult,
+    ReaderPython,
+    copied_blocks,
+    environments,
+    run_page,
+)
 
 SUMMARY_PROPERTY = "copy_blocks"
 FIXTURES = Path(__file__).with_name("fixtures") / "copy"
@@ -86,10 +96,47 @@ def test_every_block_runs_as_copied(url, built_site, readers, tmp_path, record_p
         assert extras_install in install_commands(built_site, url), (
             f"/{url} needs the extras, so it must show their install command"
         )
-    result = run_page(f"/{url}", page_html(built_site, url), readers[with_extras], tmp_path)
+    html = page_html(built_site, url)
+    if url.startswith("en/") and same_blocks_as_twin(built_site, url):
+        # Its twin runs these very blocks, in the same order and the same reader environment.
+        counts = json.loads(counted_page(f"/{url}", html).counts())
+        record_property(SUMMARY_PROPERTY, json.dumps({**counts, "run_as": f"/{twin_url(url)}"}))
+        return
+    result = run_page(f"/{url}", html, readers[with_extras], tmp_path)
     record_property(SUMMARY_PROPERTY, result.counts())
     assert result.problems == [], "\n\n".join(result.problems)
     assert result.ran == result.matched
+
+
+def same_blocks_as_twin(site: Path, url: str) -> bool:
+    """Whether ``url`` copies exactly what its Chinese twin copies (text and kind, in order).
+
+    Then running the twin's blocks (same reader environment: ``EXTRAS_PAGES`` holds both
+    languages) ran these; the copy test runs an English page only where its blocks differ.
+    """
+    twin = twin_url(url)
+    assert (url in EXTRAS_PAGES) == (twin in EXTRAS_PAGES)
+    return copied_blocks(page_html(site, url)) == copied_blocks(page_html(site, twin))
+
+
+def counted_page(page: str, html: str) -> PageResult:
+    """A page's counts without running it (its twin ran the same blocks): ``ran`` is 0."""
+    result = PageResult(page)
+    for block in copied_blocks(html):
+        result.blocks += 1
+        result.marked += block.kind == "marked"
+        result.signatures += block.kind == "signature"
+    return result
+
+
+def test_an_english_page_runs_only_where_its_blocks_differ_from_its_twin(built_site):
+    """The English pages' blocks are their twins' (sitekit/twins.py); a changed one is run."""
+    english = [url for url in PAGES if url.startswith("en/")]
+    assert all(same_blocks_as_twin(built_site, url) for url in english)
+    html = page_html(built_site, "en/losses/")
+    assert "2.419368" in html  # an output the first block shows
+    html = html.replace("2.419368", "2.419369", 1)
+    assert copied_blocks(html) != copied_blocks(page_html(built_site, "losses/"))
 
 
 def test_a_broken_page_fails(readers, tmp_path):

@@ -322,6 +322,29 @@ def test_strided_coverage_without_strides_is_coverage_1d():
 EXPLORER_PAGES_TOGETHER = pytest.mark.xdist_group("explorer")
 
 
+SCROLL_TO_EXPLORER = "document.querySelector('.dx-wrap').scrollIntoView()"
+
+
+@EXPLORER_PAGES_TOGETHER
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", list(PAGES))
+def test_the_explorer_is_built_on_demand_not_at_load(browser, site_url, lang):
+    """Loading the page does not build the explorer (issue 15); scrolling to it does."""
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    try:
+        page = context.new_page()
+        page.goto(site_url + PAGES[lang], wait_until="load")
+        page.wait_for_timeout(500)
+        root = page.locator("#dilation-explorer")
+        assert root.get_attribute("data-ready") is None and root.evaluate("e => e.hidden")
+        assert root.evaluate("e => e.childElementCount") == 0
+        page.evaluate(SCROLL_TO_EXPLORER)
+        page.locator("#dilation-explorer[data-ready=true]").wait_for(timeout=10_000)
+        assert root.is_visible()
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def pages(browser, site_url):
     """One loaded page per language (reused by the tests below), with its console errors."""
@@ -336,6 +359,7 @@ def pages(browser, site_url):
         page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
         page.goto(site_url + path, wait_until="load")
+        page.evaluate(SCROLL_TO_EXPLORER)  # it is built on demand, when it comes near the view
         page.locator("#dilation-explorer[data-ready=true]").wait_for()  # its script has run
         opened[lang] = (page, errors)
     yield opened

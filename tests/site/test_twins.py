@@ -79,3 +79,9 @@ def test_python_code_must_be_identical(tmp_path):
     assert check_docs(tmp_path) == {
         "p.md": ["Python code differs: zh block at line 3, en block at line 3"]
     }
+    (tmp_path / "en" / "p.md").write_text(
+        "# T { #t }\n\n```{.python notest}\nprint(1)\n#> 1\n```\n", encoding="utf-8"
+    )
+    assert check_docs(tmp_path) == {
+        "p.md": ["Python block options differ: zh '' at line 3, en 'notest' at line 3"]
+    }

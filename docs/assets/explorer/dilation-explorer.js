@@ -783,6 +783,23 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Build the explorer on demand: when it comes near the viewport (a reader scrolls to it or
+  // follows a link to it), not at load, so its work is not part of loading the page (issue 15).
+  function start() {
+    var root = document.getElementById("dilation-explorer");
+    var near = root && root.parentElement;
+    if (!near || !window.IntersectionObserver) return init();
+    var observer = new IntersectionObserver(
+      function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        observer.disconnect();
+        init();
+      },
+      { rootMargin: "400px 0px" }
+    );
+    observer.observe(near);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
