@@ -108,6 +108,37 @@ def _formula(match: re.Match[str]) -> tuple[str, bool]:
     return html.unescape(match["display"] if display else match["inline"]).strip(), display
 
 
+# KaTeX writes \log, \exp, \max ... as <mi>log</mi><mo>&#x2061;</mo> (function application).
+# TeX sets a thin space around such an operator name; MathML Core spaces U+2061 by nothing, so
+# Chromium would print "y log sigma" as "ylogsigma". The thin spaces are added here: before the
+# name unless it opens a group or follows a relation or an opening fence, after it unless an
+# operator or a fence follows (TeX puts none between an operator name and "(").
+OPERATOR_NAME = re.compile(
+    r"(?P<name><mi(?: [^>]*)?>[A-Za-z]{2,}</mi><mo>\u2061</mo>)(?P<next><[a-z]+)?"
+)
+NO_SPACE_BEFORE = re.compile(
+    r"<(?:mrow|semantics|math)[^>]*>$|<mo[^>]*>(?:[=<>(\[{|,\u2264\u2265\u2248\u2192]|&lt;|&gt;)</mo>$"
+)
+THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+
+
+def space_operator_names(mathml: str) -> str:
+    """``mathml`` with TeX's thin spaces around operator names such as log (see above)."""
+
+    def spaced(match: re.Match[str]) -> str:
+        preceding = mathml[: match.start("name")][-40:]
+        space_before = not NO_SPACE_BEFORE.search(preceding) and match.start("name") > 0
+        space_after = match["next"] is not None and match["next"] != "<mo"
+        return (
+            (THIN_SPACE if space_before else "")
+            + match["name"]
+            + (THIN_SPACE if space_after else "")
+            + (match["next"] or "")
+        )
+
+    return OPERATOR_NAME.sub(spaced, mathml)
+
+
 class KatexPlugin(BasePlugin):
     """Typeset every page's math with KaTeX, as MathML."""
 
@@ -125,6 +156,7 @@ class KatexPlugin(BasePlugin):
             result = rendered[tex, display]
             if isinstance(result, Exception):
                 raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {result}")
+            result = space_operator_names(result)
             if not display:
                 return f'<span class="arithmatex">{result}</span>'
             # A display formula scrolls sideways when wider than the column (Material's CSS);

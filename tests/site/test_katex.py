@@ -110,3 +110,18 @@ def test_entries_made_otherwise_or_unreadable_are_typeset_afresh():
     assert "<msup>" in corrupt.render([formula])[formula]
     assert corrupt.process is not None
     corrupt.close()
+
+
+def test_operator_names_get_the_thin_spaces_tex_gives_them():
+    from sitekit.katex import THIN_SPACE, space_operator_names
+
+    name = "<mi>log</mi><mo>\u2061</mo>"
+    # y log z: a thin space on both sides, as TeX sets it
+    assert space_operator_names(f"<mrow><mi>y</mi>{name}<mi>z</mi></mrow>") == (
+        f"<mrow><mi>y</mi>{THIN_SPACE}{name}{THIN_SPACE}<mi>z</mi></mrow>"
+    )
+    # (log(x): none after an opening fence, none before a fence
+    fenced = f'<mrow><mo stretchy="false">(</mo>{name}<mo stretchy="false">(</mo></mrow>'
+    assert space_operator_names(fenced) == fenced
+    # single letters are variables, not operator names
+    assert space_operator_names("<mi>x</mi><mo>\u2061</mo>") == "<mi>x</mi><mo>\u2061</mo>"
