@@ -178,3 +178,8 @@ def test_what_the_page_says_about_the_committed_results():
     assert max(means.values()) < 0.7
     # the spread of [2, 2, 2] over seeds exceeds the gap between the two means
     assert rows[grid]["miou"]["max"] - rows[grid]["miou"]["min"] > means[hdc] - means[grid]
+
+
+def test_the_committed_run_kept_to_its_budget():
+    # issue 14: the whole run fits in 5 minutes on 2 CPU cores (the page prints the time)
+    assert 0 < load_results()["seconds"] <= 300
