@@ -126,4 +126,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Draw through the package's own module, not this __main__ copy of it: the figure modules
+    # import Theme from snippets.plotting, and a second Theme class fails their type checks.
+    from snippets.plotting import main as draw_all
+
+    draw_all()
