@@ -90,8 +90,6 @@ def draw_predictions(theme: Theme, results: dict | None = None) -> Figure:
             axes.imshow(_rgb(rows, theme), interpolation="nearest")
             axes.set_xticks([])
             axes.set_yticks([])
-            for spine in axes.spines.values():
-                spine.set_color(theme.muted)
             if row == 0:
                 axes.set_title("$y$" if rates is None else _rates_text(rates))
     figure.subplots_adjust(wspace=0.06, hspace=0.06)
@@ -117,10 +115,8 @@ def draw_coverage_layers(theme: Theme) -> Figure:
             axes.imshow(np.ma.masked_equal(canvas, 0.0), cmap=cmap, interpolation="nearest")
             axes.set_xticks(np.arange(-0.5, size, 1), minor=True)
             axes.set_yticks(np.arange(-0.5, size, 1), minor=True)
-            axes.grid(which="minor", color=theme.grid, lw=0.4)
+            axes.grid(which="minor", lw=0.4)
             axes.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
-            for spine in axes.spines.values():
-                spine.set_color(theme.muted)
             axes.set_title(f"{_rates_text(rates[:layer])}  {cov.used}/{cov.span}", fontsize=10)
     figure.subplots_adjust(wspace=0.12, hspace=0.3)
     return figure

@@ -51,7 +51,7 @@ def draw_kernels(theme: Theme):
             for col in range(3):
                 x, y = start + col * d, start + row * d
                 ax.add_patch(Rectangle((x, y), 1, 1, color=theme.colors[0], alpha=0.85))
-        ax.set_title(f"$d={d}$", color=theme.foreground)
+        ax.set_title(f"$d={d}$")
     figure.subplots_adjust(wspace=0.15)
     return figure
 
@@ -79,7 +79,7 @@ def draw_coverage(rates: tuple[int, ...], theme: Theme):
     centre = size / 2
     ax.plot([centre], [centre], marker="+", color=theme.colors[1], markersize=8)
     rate_text = ", ".join(map(str, rates))
-    ax.set_title(f"$[{rate_text}]$   {cov.used}/{cov.span}", color=theme.foreground)
+    ax.set_title(f"$[{rate_text}]$   {cov.used}/{cov.span}")
     return figure
 
 
@@ -87,7 +87,6 @@ def draw_growth(theme: Theme):
     """Receptive field vs. number of 3x3 layers: rate 1 everywhere vs. rates 1, 2, 4, 8, ..."""
     figure = new_figure(theme, 5.6, 3.4)
     ax = figure.add_subplot()
-    ax.set_facecolor("none")
     layers = list(range(1, 7))
     plain = [receptive_field([1] * n) for n in layers]
     doubling = [receptive_field([2**j for j in range(n)]) for n in layers]
@@ -112,17 +111,12 @@ def draw_growth(theme: Theme):
             fontsize=9,
             color=theme.colors[0],
         )
-    ax.set_xlabel("$l$", color=theme.foreground)
-    ax.set_ylabel("$r$", color=theme.foreground)
+    ax.set_xlabel("$l$")
+    ax.set_ylabel("$r$")
     ax.set_xticks(layers)
     ax.set_ylim(-12, 140)
-    ax.tick_params(colors=theme.foreground)
-    for spine in ax.spines.values():
-        spine.set_color(theme.muted)
-    ax.grid(True, linewidth=0.6, color=theme.grid)
-    legend = ax.legend(frameon=False, loc="upper left")
-    for text in legend.get_texts():
-        text.set_color(theme.foreground)
+    ax.grid(True, linewidth=0.6)
+    ax.legend(frameon=False, loc="upper left")
     return figure
 
 
@@ -152,7 +146,6 @@ def draw_output_stride(theme: Theme):
     """Feature-map side per ResNet-50 stage on a 513 x 513 crop, at output stride 32, 16, 8."""
     figure = new_figure(theme, 6.4, 3.6)
     ax = figure.add_subplot()
-    ax.set_facecolor("none")
     positions = list(range(len(STAGES)))
     for index, (os, marker) in enumerate(((32, "o"), (16, "s"), (8, "^"))):
         sizes = stage_sizes(CROP, os)
@@ -172,13 +165,8 @@ def draw_output_stride(theme: Theme):
     ax.set_xticks(positions)
     ax.set_xticklabels(STAGES, fontsize=9)
     ax.set_xlim(-0.3, len(STAGES) - 0.4)
-    ax.tick_params(colors=theme.foreground)
-    for spine in ax.spines.values():
-        spine.set_color(theme.muted)
-    ax.grid(True, linewidth=0.6, color=theme.grid)
-    legend = ax.legend(frameon=False, loc="upper right")
-    for text in legend.get_texts():
-        text.set_color(theme.foreground)
+    ax.grid(True, linewidth=0.6)
+    ax.legend(frameon=False, loc="upper right")
     return figure
 
 
@@ -189,7 +177,6 @@ def draw_aspp_taps(theme: Theme):
     """Share of a 3x3 kernel's taps inside a 33 x 33 and a 65 x 65 map vs. the rate."""
     figure = new_figure(theme, 6.4, 3.6)
     ax = figure.add_subplot()
-    ax.set_facecolor("none")
     rates = list(range(1, 81))
     for index, (n, aspp_rates) in enumerate(ASPP_MAPS):
         color = theme.colors[index]
@@ -208,17 +195,12 @@ def draw_aspp_taps(theme: Theme):
                 color=color,
             )
     ax.axhline(1 / 9, color=theme.muted, linestyle="--", linewidth=1)
-    ax.set_xlabel("$r$", color=theme.foreground)
+    ax.set_xlabel("$r$")
     ax.set_ylim(0, 1.05)
     ax.set_yticks([1 / 9, 0.25, 0.5, 0.75, 1.0])
     ax.set_yticklabels(["1/9", "0.25", "0.5", "0.75", "1"])
-    ax.tick_params(colors=theme.foreground)
-    for spine in ax.spines.values():
-        spine.set_color(theme.muted)
-    ax.grid(True, linewidth=0.6, color=theme.grid)
-    legend = ax.legend(frameon=False, loc="upper right")
-    for text in legend.get_texts():
-        text.set_color(theme.foreground)
+    ax.grid(True, linewidth=0.6)
+    ax.legend(frameon=False, loc="upper right")
     return figure
 
 

@@ -73,7 +73,6 @@ def draw_gradient(theme: Theme) -> Figure:
     mse_grad, ce_grad = logit_gradients(z, target=1.0)
     figure = new_figure(theme, 6.4, 3.6)
     axes = figure.add_subplot()
-    axes.set_facecolor("none")
     axes.plot(z.numpy(), ce_grad.numpy(), color=theme.colors[0], lw=2.2, label="CE")
     axes.plot(z.numpy(), mse_grad.numpy(), color=theme.colors[1], lw=2.2, label="MSE")
     point = torch.tensor([-6.0], dtype=torch.float64)
@@ -98,17 +97,10 @@ def draw_gradient(theme: Theme) -> Figure:
     axes.set_ylabel(r"$|\partial L / \partial z|$")
     axes.set_xlim(-8, 8)
     axes.set_ylim(0, 1.05)
-    axes.grid(True, lw=0.6, color=theme.grid)
-    axes.tick_params(colors=theme.foreground)
-    axes.xaxis.label.set_color(theme.foreground)
-    axes.yaxis.label.set_color(theme.foreground)
+    axes.grid(True, lw=0.6)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    for side in ("bottom", "left"):
-        axes.spines[side].set_color(theme.muted)
-    legend = axes.legend(loc="upper right", frameon=False)
-    for text in legend.get_texts():
-        text.set_color(theme.foreground)
+    axes.legend(loc="upper right", frameon=False)
     return figure
 
 
@@ -122,7 +114,6 @@ def draw_focal(theme: Theme) -> Figure:
     target = torch.ones_like(logits)
     figure = new_figure(theme, 6.4, 3.6)
     axes = figure.add_subplot()
-    axes.set_facecolor("none")
     for color, dash, gamma in zip(
         theme.colors,
         ("-", "--", "-.", ":", (0, (5, 1, 1, 1))),
@@ -136,14 +127,10 @@ def draw_focal(theme: Theme) -> Figure:
     axes.set_ylabel("$-(1 - p_t)^{\\gamma} \\log p_t$")
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 5)
-    axes.grid(True, lw=0.6, color=theme.grid)
+    axes.grid(True, lw=0.6)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    for side in ("bottom", "left"):
-        axes.spines[side].set_color(theme.muted)
-    legend = axes.legend(loc="upper right", frameon=False)
-    for text in legend.get_texts():
-        text.set_color(theme.foreground)
+    axes.legend(loc="upper right", frameon=False)
     return figure
 
 
