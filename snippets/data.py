@@ -42,8 +42,22 @@ def load_json(name: str) -> dict:
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
+    names = data_names()
     for folder in LOCATIONS:
         path = folder / name
-        if name in data_names() and path.is_file():
+        if name in names and path.is_file():
             return json.loads(path.read_text(encoding="utf-8"))
-    raise ValueError(f"name must be one of {data_names()}, got {name!r}")
+    raise ValueError(f"name must be one of {names}, got {name!r}")
+
+
+def read_results(name: str, path: str | Path | None = None) -> dict:
+    """The committed results file ``name`` (see :func:`load_json`), or the file at ``path``."""
+    if path is None:
+        return load_json(name)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_results(path: Path, results: dict) -> None:
+    """Write ``results`` as the experiments commit them: JSON, indent 1, a final newline."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -23,14 +23,13 @@ from torch import nn
 # isort: split
 
 import functools
-import json
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
-from snippets.data import load_json
+from snippets.data import read_results, write_results
 from snippets.dilation import receptive_field
 from snippets.segmentation import (
     IGNORE,
@@ -301,15 +300,12 @@ def load_results(path: Path | None = None) -> dict:
     Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
     both in a checkout of the project and from the wheel the site publishes.
     """
-    if path is None:
-        return load_json(DATA_FILE.name)
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_results(DATA_FILE.name, path)
 
 
 def main() -> None:
     results = run(Config(), progress=True)
-    DATA_FILE.parent.mkdir(parents=True, exist_ok=True)
-    DATA_FILE.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    write_results(DATA_FILE, results)
     for rates, stats in summary(results).items():
         m = stats["miou"]
         print(f"{rates!s:10} mIoU {m['mean']:.3f} [{m['min']:.3f}, {m['max']:.3f}]")

@@ -14,7 +14,6 @@ the same data order and the same optimizer; only ``residual`` and ``depth`` chan
 from __future__ import annotations
 
 import functools
-import json
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -33,7 +32,7 @@ from torch import nn
 
 # --8<-- [end:imports]
 # isort: split
-from snippets.data import load_json
+from snippets.data import read_results, write_results
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
 
 SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation sweep
@@ -542,15 +541,12 @@ def load_results(path: Path | None = None) -> dict:
     Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
     both in a checkout of the project and from the wheel the site publishes.
     """
-    if path is None:
-        return load_json(DATA_FILE.name)
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_results(DATA_FILE.name, path)
 
 
 def main() -> None:
     results = run(Config(), progress=True)
-    DATA_FILE.parent.mkdir(parents=True, exist_ok=True)
-    DATA_FILE.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    write_results(DATA_FILE, results)
     for (kind, depth), stats in summary(results).items():
         print(f"{kind:8s} {depth:3d}  final loss {stats['mean']:.4f}")
     print(f"wrote {DATA_FILE.name} in {results['seconds']} s")

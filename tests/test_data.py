@@ -38,3 +38,14 @@ def test_rejects_names_it_does_not_ship(name):
 def test_rejects_non_strings():
     with pytest.raises(TypeError, match="name must be a str"):
         load_json(None)
+
+
+def test_results_are_written_as_committed_and_read_back(tmp_path):
+    from snippets.data import read_results, write_results
+
+    path = tmp_path / "out" / "results.json"
+    write_results(path, {"seconds": 1.5, "runs": [1, 2]})
+    assert path.read_text(encoding="utf-8") == '{\n "seconds": 1.5,\n "runs": [\n  1,\n  2\n ]\n}\n'
+    assert read_results("ignored.json", path) == {"seconds": 1.5, "runs": [1, 2]}
+    committed = read_results("resnet-digits.json")
+    assert committed == json.loads(COMMITTED.read_text(encoding="utf-8"))
