@@ -23,14 +23,13 @@ from torch import nn
 # isort: split
 
 import functools
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
 from snippets.data import read_results, write_results
 from snippets.dilation import receptive_field
+from snippets.runs import run_all
 from snippets.segmentation import (
     IGNORE,
     NUM_CLASSES,
@@ -222,25 +221,11 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
         ValueError: if a setting is out of range.
     """
     _check_config(config)
-    from tqdm import tqdm
-
     jobs = [(tuple(rates), seed) for rates in config.rate_lists for seed in config.seeds]
     started = time.perf_counter()
-    bar = tqdm(total=len(jobs), disable=not progress, desc="dense-prediction", unit="net")
-    if config.workers == 1:
-        runs = []
-        for job in jobs:
-            runs.append(run_one(config, *job))
-            bar.update()
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(config.workers, mp_context=context) as pool:
-            futures = [pool.submit(run_one, config, *job) for job in jobs]
-            for future in as_completed(futures):
-                future.result()
-                bar.update()
-        runs = [future.result() for future in futures]
-    bar.close()
+    runs = run_all(
+        run_one, config, jobs, workers=config.workers, desc="dense-prediction", progress=progress
+    )
     _, test_data = scenes(config.train_scenes, config.test_scenes)
     return {
         "config": asdict(config),

@@ -14,10 +14,8 @@ the same data order and the same optimizer; only ``residual`` and ``depth`` chan
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from torch import nn
 # isort: split
 from snippets.data import read_results, write_results
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
+from snippets.runs import run_all
 
 SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation sweep
 DATA_FILE = (
@@ -470,26 +469,12 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
         ValueError: if a setting is out of range.
     """
     _check_config(config)
-    from tqdm import tqdm
-
     jobs = [(s, d, r) for d in config.depths for s in config.seeds for r in (False, True)]
     jobs.sort(key=lambda job: -job[1])  # deepest first: balances the workers
     started = time.perf_counter()
-    bar = tqdm(total=len(jobs), disable=not progress, desc="resnet-digits", unit="net")
-    if config.workers == 1:
-        runs = []
-        for job in jobs:
-            runs.append(run_one(config, *job))
-            bar.update()
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(config.workers, mp_context=context) as pool:
-            futures = [pool.submit(run_one, config, *job) for job in jobs]
-            for future in as_completed(futures):
-                future.result()
-                bar.update()
-        runs = [future.result() for future in futures]
-    bar.close()
+    runs = run_all(
+        run_one, config, jobs, workers=config.workers, desc="resnet-digits", progress=progress
+    )
     runs.sort(key=lambda entry: (entry["kind"], entry["depth"], entry["seed"]))
     return {
         "config": asdict(config),

@@ -1,0 +1,7 @@
+from snippets.runs import run_all
+
+
+def test_results_come_back_in_job_order_on_one_or_two_workers():
+    jobs = [(exponent,) for exponent in (5, 0, 3, 1)]
+    assert run_all(pow, 2, jobs, workers=1, desc="test") == [32, 1, 8, 2]
+    assert run_all(pow, 2, jobs, workers=2, desc="test") == [32, 1, 8, 2]
