@@ -96,7 +96,12 @@ def mkdocs_build(config: Path, site: Path, strict: bool = True) -> float:
 
 
 # The project's own plugins (sitekit/) that were hooks; the floor builds without them.
-MACHINERY_PLUGINS = {"sitekit-katex", "sitekit-i18n-site", "sitekit-jinja-cache"}
+MACHINERY_PLUGINS = {
+    "sitekit-katex",
+    "sitekit-i18n-site",
+    "sitekit-jinja-cache",
+    "sitekit-lean-code",
+}
 
 
 def bare_config(directory: Path) -> Path:

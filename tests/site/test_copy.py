@@ -181,15 +181,29 @@ def test_the_copied_text_is_the_code_without_annotations():
 # What Material 9.8's copy button puts on the clipboard (bundle.js: the `data-clipboard-target` of
 # each copy button, then `hs`): the code's innerText while it carries `data-md-copying` (the
 # stylesheet then hides annotations), or an enclosing `data-copy`, with trailing space trimmed.
-COPY_BUTTON_TEXTS = """() => [...document.querySelectorAll('button[data-clipboard-target]')]
-.map(button => {
-  const code = document.querySelector(button.getAttribute('data-clipboard-target'));
-  code.setAttribute('data-md-copying', '');
-  const copy = code.closest('[data-copy]');
-  const text = copy ? copy.getAttribute('data-copy') : code.innerText;
-  code.removeAttribute('data-md-copying');
-  return text.trimEnd();
-})"""
+# With `content.lazy` a block gets its button when it scrolls into view, so each block is
+# scrolled to first, as a reader would, and its button awaited (a block without one fails).
+COPY_BUTTON_TEXTS = """async () => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  const texts = [];
+  for (const pre of document.querySelectorAll('.highlight pre')) {
+    pre.scrollIntoView();
+    let button = null;
+    for (let i = 0; i < 60 && !button; i++) {
+      await frame();
+      button = pre.querySelector('button[data-clipboard-target]');
+    }
+    if (!button) { texts.push('(no copy button)'); continue; }
+    const code = document.querySelector(button.getAttribute('data-clipboard-target'));
+    code.setAttribute('data-md-copying', '');
+    const copy = code.closest('[data-copy]');
+    const text = copy ? copy.getAttribute('data-copy') : code.innerText;
+    code.removeAttribute('data-md-copying');
+    texts.push(text.trimEnd());
+  }
+  window.scrollTo(0, 0);
+  return texts;
+}"""
 
 
 @pytest.mark.browser

@@ -91,6 +91,7 @@ def test_every_sitekit_plugin_is_registered_and_used():
         "sitekit-katex",
         "sitekit-i18n-site",
         "sitekit-jinja-cache",
+        "sitekit-lean-code",
     }
     assert all(issubclass(plugin, BasePlugin) for plugin in registered.values())
 
