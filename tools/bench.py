@@ -105,7 +105,7 @@ MACHINERY_PLUGINS = {
 
 
 def bare_config(directory: Path) -> Path:
-    """mkdocs.yml without the project's hooks, mkdocstrings and autorefs."""
+    """mkdocs.yml without the project's hooks, template overrides, mkdocstrings and autorefs."""
 
     class Loader(yaml.SafeLoader):
         pass
@@ -115,6 +115,7 @@ def bare_config(directory: Path) -> Path:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     config.pop("hooks", None)
     config.pop("watch", None)
+    config["theme"].pop("custom_dir", None)  # the project's template overrides: not bare Material
     config["docs_dir"] = str(ROOT / config.get("docs_dir", "docs"))
     plugins = []
     for plugin in config["plugins"]:
