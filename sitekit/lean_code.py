@@ -79,13 +79,11 @@ def token_styles(stylesheets: list[str]) -> dict[str, str]:
     code_colour = resolve("var(--md-code-fg-color)")
     styles = {}
     for cls, bodies in declarations.items():
-        colours = [body.removeprefix("color:").strip() for body in bodies]
         if cls in special or len(bodies) != 1 or not bodies[0].startswith("color:"):
             styles[cls] = OWN + cls
-        elif set(resolve(colours[0]).split("|")) == set(code_colour.split("|")):
-            styles[cls] = PLAIN
-        else:
-            styles[cls] = resolve(colours[0])
+            continue
+        colour = resolve(bodies[0].removeprefix("color:").strip())
+        styles[cls] = PLAIN if set(colour.split("|")) == set(code_colour.split("|")) else colour
     for cls in special - declarations.keys():
         styles[cls] = OWN + cls
     return styles

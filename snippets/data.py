@@ -61,3 +61,17 @@ def write_results(path: Path, results: dict) -> None:
     """Write ``results`` as the experiments commit them: JSON, indent 1, a final newline."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Mean (rounded to 5 places), min and max of one group of runs, as both experiments'
+    ``summary`` reports them.
+
+    ```python
+    from snippets.data import spread
+
+    print(spread([0.5, 0.25, 1.0]))
+    #> {'mean': 0.58333, 'min': 0.25, 'max': 1.0}
+    ```
+    """
+    return {"mean": round(sum(values) / len(values), 5), "min": min(values), "max": max(values)}

@@ -27,7 +27,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from snippets.data import read_results, write_results
+from snippets.data import read_results, spread, write_results
 from snippets.dilation import receptive_field
 from snippets.runs import run_all
 from snippets.segmentation import (
@@ -267,14 +267,7 @@ def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]
     for entry in runs:
         groups.setdefault(tuple(entry["rates"]), []).append(entry)
     return {
-        rates: {
-            key: {
-                "mean": round(sum(e[key] for e in entries) / len(entries), 5),
-                "min": min(e[key] for e in entries),
-                "max": max(e[key] for e in entries),
-            }
-            for key in MEASURES
-        }
+        rates: {key: spread([e[key] for e in entries]) for key in MEASURES}
         for rates, entries in groups.items()
     }
 

@@ -30,7 +30,7 @@ from torch import nn
 
 # --8<-- [end:imports]
 # isort: split
-from snippets.data import read_results, write_results
+from snippets.data import read_results, spread, write_results
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
 from snippets.runs import run_all
 
@@ -510,14 +510,7 @@ def summary(results: dict) -> dict[tuple[str, int], dict[str, float]]:
     groups: dict[tuple[str, int], list[float]] = {}
     for entry in runs:
         groups.setdefault((entry["kind"], entry["depth"]), []).append(entry["final_loss"])
-    return {
-        key: {
-            "mean": round(sum(v) / len(v), 5),
-            "min": min(v),
-            "max": max(v),
-        }
-        for key, v in groups.items()
-    }
+    return {key: spread(values) for key, values in groups.items()}
 
 
 def load_results(path: Path | None = None) -> dict:

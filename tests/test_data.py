@@ -49,3 +49,10 @@ def test_results_are_written_as_committed_and_read_back(tmp_path):
     assert read_results("ignored.json", path) == {"seconds": 1.5, "runs": [1, 2]}
     committed = read_results("resnet-digits.json")
     assert committed == json.loads(COMMITTED.read_text(encoding="utf-8"))
+
+
+def test_spread_is_mean_min_and_max_of_one_group():
+    from snippets.data import spread
+
+    assert spread([3.0, 1.0, 2.0]) == {"mean": 2.0, "min": 1.0, "max": 3.0}
+    assert spread([1.0, 0.0, 0.0]) == {"mean": 0.33333, "min": 0.0, "max": 1.0}
