@@ -21,8 +21,9 @@ $(READY): pyproject.toml requirements.lock package.json package-lock.json tools/
 	$(BIN)/python -m tests.site.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
 	touch $@
 
+# --dirty: an edited page alone is rebuilt; any other change rebuilds every page (sitekit/quick_serve.py).
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
 build: setup
 	$(BIN)/mkdocs build --strict

@@ -40,7 +40,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -101,6 +100,7 @@ MACHINERY_PLUGINS = {
     "sitekit-i18n-site",
     "sitekit-jinja-cache",
     "sitekit-lean-code",
+    "sitekit-quick-serve",
 }
 
 
@@ -144,16 +144,21 @@ def forget_build_cache() -> None:
     build_cache.clear()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def incremental_rebuild(touch: Path, timeout: float = 120.0) -> float | None:
     """Seconds from touching ``touch`` to ``mkdocs serve`` reloading the browsers."""
+    from sitekit.serving import free_port
+
     port = free_port()
-    command = [PYTHON, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"]
+    command = [
+        PYTHON,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+        "--livereload",
+        "--dirty",
+    ]
     server = subprocess.Popen(
         command,
         cwd=ROOT,

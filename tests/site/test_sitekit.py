@@ -92,6 +92,7 @@ def test_every_sitekit_plugin_is_registered_and_used():
         "sitekit-i18n-site",
         "sitekit-jinja-cache",
         "sitekit-lean-code",
+        "sitekit-quick-serve",
     }
     assert all(issubclass(plugin, BasePlugin) for plugin in registered.values())
 

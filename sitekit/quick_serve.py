@@ -1,0 +1,139 @@
+"""Rebuild only the edited page in ``make serve`` (``mkdocs serve --dirty``), and stay correct.
+
+The MkDocs plugin ``sitekit-quick-serve`` (``QuickServePlugin``). A full rebuild of both
+languages takes about five seconds; MkDocs' ``--dirty`` rebuilds only the pages whose source is
+newer than their output, in under a second and a half. Four things made ``--dirty`` wrong
+here; this plugin mends them and does nothing in any other build:
+
+1. MkDocs warns that a dirty build is being performed, and ``strict: true`` turns that warning
+   into an aborted build. The plugin drops that one notice; every other warning still aborts.
+2. A page is also made from files that are not its Markdown: the ``snippets`` code it includes,
+   the docstrings the API reference shows, the glossary's ``docs/terms.yml``, the plugins and
+   hooks. When anything but a page's Markdown changed since the last build, every page is
+   rebuilt, as without ``--dirty``; an edited page alone is the quick case.
+3. Material's search plugin keeps the previous build's index and merges the rebuilt pages into
+   it, but mkdocs-static-i18n builds the languages one after the other, so the Chinese index
+   took the English entries in (and the reverse). Each language now keeps its own.
+4. That merge also drops every entry whose location starts with the rebuilt page's; the home
+   page's location is ``""``, so editing the home page emptied the index. Entries are now
+   replaced page by page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+
+DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+def drop_dirty_notice(record: logging.LogRecord) -> bool:
+    """A logging filter: ``False`` for MkDocs' dirty-build notice only."""
+    return not record.getMessage().startswith(DIRTY_NOTICE)
+
+
+def page_of(entry: dict) -> str:
+    """The page a search entry belongs to: its location without the ``#section``."""
+    return entry["location"].split("#", 1)[0]
+
+
+def merge_entries(previous: list[dict], rebuilt: list[dict]) -> list[dict]:
+    """``previous`` with every rebuilt page's entries replaced by ``rebuilt``'s, in page order;
+    a page new to the index goes at the end."""
+    new_pages: dict[str, list[dict]] = {}
+    for entry in rebuilt:
+        new_pages.setdefault(page_of(entry), []).append(entry)
+    merged, placed = [], set()
+    for entry in previous:
+        page = page_of(entry)
+        if page not in new_pages:
+            merged.append(entry)
+        elif page not in placed:
+            merged.extend(new_pages[page])
+            placed.add(page)
+    merged.extend(
+        entry for page, entries in new_pages.items() if page not in placed for entry in entries
+    )
+    return merged
+
+
+def input_times(watched: list[str]) -> dict[str, float]:
+    """Modification time of every file at or under the paths ``watched``, by path."""
+    times = {}
+    for name in watched:
+        path = Path(name)
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            if "__pycache__" not in file.parts:
+                times[str(file)] = file.stat().st_mtime
+    return times
+
+
+def only_pages_edited(before: dict[str, float], after: dict[str, float], docs: str) -> bool:
+    """Whether the change from ``before`` to ``after`` only edited existing pages' Markdown.
+
+    An added or removed file changes the navigation or what pages include, so it is not; nor
+    is the first build (``before`` empty).
+    """
+    if not before or before.keys() != after.keys():
+        return False
+    changed = [name for name in after if after[name] != before[name]]
+    return all(name.startswith(docs) and name.endswith(".md") for name in changed)
+
+
+class QuickServePlugin(BasePlugin):
+    """Keeps, across the rebuilds of one ``mkdocs serve --dirty``, what they need (see above)."""
+
+    def __init__(self) -> None:
+        self.dirty = False
+        self.times: dict[str, float] = {}
+        self.rebuild_all = True
+        self.indexes: dict[str, list[dict]] = {}  # language -> its whole search index's entries
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining ``on_startup`` keeps this plugin, and its state, between rebuilds."""
+        self.dirty = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(drop_dirty_notice)
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if not self.dirty or not self._is_first_language(config):
+            return
+        times = input_times([config.config_file_path, config.docs_dir, *config.watch])
+        docs = str(Path(config.docs_dir)) + "/"
+        self.rebuild_all = not only_pages_edited(self.times, times, docs)
+        self.times = times
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.dirty:
+            return files
+        search = config.plugins.get("material/search")
+        if search is not None:
+            search.search_index_prev = None  # its merge mixes the languages: on_post_build merges
+        if self.rebuild_all:
+            for file in files.documentation_pages():
+                file.is_modified = lambda: True  # MkDocs builds a page in a dirty build if so
+        return files
+
+    @event_priority(
+        -40
+    )  # after the search plugin wrote the index, before sitekit-i18n-site moves it
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.dirty:
+            return
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        index = json.loads(path.read_text(encoding="utf-8"))
+        language = config.plugins.get("i18n").current_language
+        index["docs"] = merge_entries(self.indexes.get(language, []), index["docs"])
+        self.indexes[language] = index["docs"]
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+    @staticmethod
+    def _is_first_language(config: MkDocsConfig) -> bool:
+        i18n = config.plugins.get("i18n")
+        return i18n is None or i18n.current_language == i18n.default_language
