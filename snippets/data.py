@@ -51,7 +51,7 @@ def load_json(name: str) -> dict:
 
 
 def read_results(name: str, path: str | Path | None = None) -> dict:
-    """The committed results file ``name`` (see :func:`load_json`), or the file at ``path``."""
+    """The committed results file ``name`` (as [`load_json`][load_json]), or the file ``path``."""
     if path is None:
         return load_json(name)
     return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -161,7 +161,7 @@ def encode(labels: torch.Tensor) -> list[str]:
 
 
 def decode(rows: list[str]) -> torch.Tensor:
-    """The inverse of :func:`encode`."""
+    """The inverse of [`encode`][encode]."""
     values = {c: k for k, c in enumerate(SYMBOLS)} | {".": IGNORE}
     return torch.tensor([[values[c] for c in row] for row in rows], dtype=torch.long)
 
@@ -217,7 +217,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
         progress: show a tqdm progress bar.
 
     Raises:
-        TypeError: if ``config`` is not a :class:`Config`.
+        TypeError: if ``config`` is not a [`Config`][Config].
         ValueError: if a setting is out of range.
     """
     _check_config(config)
@@ -255,7 +255,7 @@ def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]
     ```
 
     Args:
-        results: what :func:`run` returns (or the committed JSON, loaded).
+        results: what [`run`][run] returns (or the committed JSON, loaded).
 
     Raises:
         ValueError: if ``results`` holds no runs.
@@ -275,8 +275,9 @@ def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]
 def load_results(path: Path | None = None) -> dict:
     """The committed results: ``docs/assets/data/dense-prediction.json``, or ``path``.
 
-    Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
-    both in a checkout of the project and from the wheel the site publishes.
+    Without ``path`` it reads the file through
+    [`snippets.data.load_json`][snippets.data.load_json], so it works both in a checkout of the
+    project and from the wheel the site publishes.
     """
     return read_results(DATA_FILE.name, path)
 

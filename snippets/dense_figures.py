@@ -45,7 +45,7 @@ def label_colors(theme: Theme) -> dict[int, str]:
             the light scheme and black in the dark one, so it reads as "no label".
 
     Raises:
-        TypeError: if ``theme`` is not a :class:`~snippets.plotting.Theme`.
+        TypeError: if ``theme`` is not a [`Theme`][snippets.plotting.Theme].
     """
     if not isinstance(theme, Theme):
         raise TypeError(f"theme must be a Theme, got {type(theme).__name__}")

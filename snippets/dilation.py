@@ -234,7 +234,8 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
         kernel_size: kernel size shared by all layers, ``>= 1``.
 
     Returns:
-        A :class:`Coverage`; the map is the outer product of :func:`coverage_1d` with itself.
+        A [`Coverage`][Coverage]; the map is the outer product of
+        [`coverage_1d`][coverage_1d] with itself.
 
     Raises:
         TypeError: if a rate or the kernel size is not an integer.

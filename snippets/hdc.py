@@ -165,7 +165,7 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
             the reach of a 3x3 kernel, so for ``K > 3`` the rule is conservative.
 
     Returns:
-        An :class:`HDCReport`.
+        The rule's values and the measured coverage, as an [`HDCReport`][HDCReport].
 
     Raises:
         TypeError: if a rate or the kernel size is not an integer.

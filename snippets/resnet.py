@@ -442,7 +442,7 @@ class ResNet(_ResNet):
     ```
 
     Args:
-        block: :class:`BasicBlock` or :class:`Bottleneck`.
+        block: [`BasicBlock`][BasicBlock] or [`Bottleneck`][Bottleneck].
         layers: four block counts, each >= 1.
         num_classes: outputs of the classifier, >= 1.
         replace_stride_with_dilation: three bools, for stages 2, 3 and 4.
@@ -450,7 +450,7 @@ class ResNet(_ResNet):
     Raises:
         TypeError: if ``block`` is not one of the two blocks, or a flag is not a bool.
         ValueError: if the counts or flags are malformed, or dilation is asked of
-            :class:`BasicBlock` (torchvision's ``BasicBlock`` does not support it either).
+            [`BasicBlock`][BasicBlock] (torchvision's ``BasicBlock`` does not support it either).
     """
 
     def __init__(
@@ -480,7 +480,7 @@ def resnet18(
     num_classes: int = 1000,
     replace_stride_with_dilation: Sequence[bool] = (False, False, False),
 ) -> ResNet:
-    """ResNet-18 (He et al. 2016, Table 1) from :class:`BasicBlock`, with torchvision's names.
+    """ResNet-18 (He et al. 2016, Table 1) of [`BasicBlock`][BasicBlock], with torchvision's names.
 
     ``torchvision.models.resnet18(weights=None).state_dict()`` loads into it with
     ``strict=True``, and then both compute the same outputs (``tests/test_resnet.py``).
@@ -509,7 +509,7 @@ def resnet50(
     num_classes: int = 1000,
     replace_stride_with_dilation: Sequence[bool] = (False, False, False),
 ) -> ResNet:
-    """ResNet-50 (He et al. 2016, Table 1) from :class:`Bottleneck`, with torchvision's names.
+    """ResNet-50 (He et al. 2016, Table 1) of [`Bottleneck`][Bottleneck], with torchvision's names.
 
     The stride of each down-sampling block is on its 3x3 convolution, as in torchvision
     ("ResNet v1.5"). ``torchvision.models.resnet50(weights=None, replace_stride_with_dilation=
@@ -648,12 +648,12 @@ def imagenet_resnet(
     shortcut: str = "B",
     num_classes: int = 1000,
 ) -> nn.Sequential:
-    """An ImageNet ResNet of He et al. 2016, Table 1, built from :class:`BasicBlock`.
+    """An ImageNet ResNet of He et al. 2016, Table 1, built from [`BasicBlock`][BasicBlock].
 
     ``(2, 2, 2, 2)`` is ResNet-18 and ``(3, 4, 6, 3)`` ResNet-34: a 7x7/2 stem convolution,
     BN, ReLU and 3x3/2 max pooling; four stages of widths 64, 128, 256, 512 (stride 2 at the
     start of stages 2-4); global average pooling and a linear classifier. Unlike
-    :func:`resnet18`, it takes any shortcut option (for Table 3) and returns one
+    [`resnet18`][resnet18], it takes any shortcut option (for Table 3) and returns one
     ``nn.Sequential``.
 
     ```python

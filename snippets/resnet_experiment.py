@@ -7,8 +7,9 @@ page and its figures read (needs the `experiment` extras: scikit-learn and tqdm)
 python -m snippets.resnet_experiment
 ```
 
-Every network is built by :class:`snippets.resnet.StageNet` with the same widths, the same seed,
-the same data order and the same optimizer; only ``residual`` and ``depth`` change.
+Every network is built by [`snippets.resnet.StageNet`][snippets.resnet.StageNet] with the same
+widths, the same seed, the same data order and the same optimizer; only ``residual`` and
+``depth`` change.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def gradient_norms(model: StageNet, x: torch.Tensor, y: torch.Tensor) -> list[fl
     ```
 
     Args:
-        model: a :class:`~snippets.resnet.StageNet`.
+        model: a [`StageNet`][snippets.resnet.StageNet].
         x: a batch of images.
         y: their labels.
 
@@ -200,8 +201,8 @@ def identity_path_errors(units: nn.Sequential, x: torch.Tensor) -> list[float]:
     For every unit input ``x_l``, compares ``dE/dx_l`` with ``dE/dx_L (1 + d/dx_l sum F)``,
     with ``E = sum(g * x_L)`` for a random ``g`` (drawn from torch's global generator) and
     ``F`` each unit's residual branch; returns ``|difference| / |dE/dx_l|``. Units are
-    :class:`~snippets.resnet.PreActBlock` (``F`` ends at ``conv2``; nothing follows the
-    addition, so the error is float rounding) or :class:`~snippets.resnet.BasicBlock` with an
+    [`PreActBlock`][snippets.resnet.PreActBlock] (``F`` ends at ``conv2``; nothing follows the
+    addition, so the error is float rounding) or [`BasicBlock`][snippets.resnet.BasicBlock] with an
     identity shortcut (``F`` ends at ``bn2``; the ReLU after the addition breaks Eq. 5). BN
     uses the batch statistics when the units are in training mode.
 
@@ -274,8 +275,8 @@ def shortcut_share(units: nn.Sequential, x: torch.Tensor) -> list[float]:
     Runs ``units`` with every residual branch ``F`` cut out of the backward pass (its output
     detached), so the gradient at ``x_l`` is the "1" term of Eq. 5 of He et al. (ECCV 2016),
     and returns its norm over the norm of ``dE/dx_L`` (``E = sum(g * x_L)``, random ``g`` from
-    torch's global generator). A :class:`~snippets.resnet.PreActBlock` stack gives exactly 1
-    everywhere; the ReLU after each addition of :class:`~snippets.resnet.BasicBlock` zeroes
+    torch's global generator). A [`PreActBlock`][snippets.resnet.PreActBlock] stack gives exactly 1
+    everywhere; the ReLU after each addition of [`BasicBlock`][snippets.resnet.BasicBlock] zeroes
     part of the gradient at every unit it crosses.
 
     ```python
@@ -291,7 +292,7 @@ def shortcut_share(units: nn.Sequential, x: torch.Tensor) -> list[float]:
     ```
 
     Args:
-        units: as for :func:`identity_path_errors`.
+        units: as for [`identity_path_errors`][identity_path_errors].
         x: the input of the first unit.
 
     Raises:
@@ -374,7 +375,7 @@ def gradient_correlation(
 def gradient_correlations(
     depths: Sequence[int] = SHATTER_DEPTHS, seeds: Sequence[int] = (0, 1, 2)
 ) -> dict[str, list]:
-    """Mean :func:`gradient_correlation` over ``seeds`` for every depth, plain and residual.
+    """Mean [`gradient_correlation`][gradient_correlation] over ``seeds``, plain and residual.
 
     Runs on one thread (and restores the thread count): the correlation of a deep plain
     network is chaotic enough that a different summation order changes its second decimal.
@@ -465,7 +466,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
         progress: show a tqdm progress bar.
 
     Raises:
-        TypeError: if ``config`` is not a :class:`Config`.
+        TypeError: if ``config`` is not a [`Config`][Config].
         ValueError: if a setting is out of range.
     """
     _check_config(config)
@@ -499,7 +500,7 @@ def summary(results: dict) -> dict[tuple[str, int], dict[str, float]]:
     ```
 
     Args:
-        results: what :func:`run` returns (or the committed JSON, loaded).
+        results: what [`run`][run] returns (or the committed JSON, loaded).
 
     Raises:
         ValueError: if ``results`` holds no runs.
@@ -516,8 +517,9 @@ def summary(results: dict) -> dict[tuple[str, int], dict[str, float]]:
 def load_results(path: Path | None = None) -> dict:
     """The committed results: ``docs/assets/data/resnet-digits.json``, or ``path``.
 
-    Without ``path`` it reads the file through :func:`snippets.data.load_json`, so it works
-    both in a checkout of the project and from the wheel the site publishes.
+    Without ``path`` it reads the file through
+    [`snippets.data.load_json`][snippets.data.load_json], so it works both in a checkout of the
+    project and from the wheel the site publishes.
     """
     return read_results(DATA_FILE.name, path)
 

@@ -91,7 +91,7 @@ def draw_gradient_norms(theme: Theme, results: dict | None = None) -> Figure:
 
 
 def identity_path_shares(units: int = 30, channels: int = 16) -> dict[str, list[float]]:
-    """:func:`~snippets.resnet_experiment.shortcut_share` of the page's two stacks (seed 0).
+    """[`shortcut_share`][snippets.resnet_experiment.shortcut_share] of the page's stacks (seed 0).
 
     ```python
     from snippets.resnet_figures import identity_path_shares

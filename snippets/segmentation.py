@@ -117,7 +117,7 @@ def make_scenes(
 
     Args:
         count: number of scenes, ``>= 1``.
-        split: ``"train"`` or ``"test"``: which pool of :func:`digit_pools` to draw from.
+        split: ``"train"`` or ``"test"``: which pool of [`digit_pools`][digit_pools] to draw from.
         seed: seed of the random choices (digits, cells, offsets, noise), ``>= 0``.
         canvas: height and width in pixels, ``>= 2 * DIGIT_SIZE``.
         digits_per_scene: digits in each scene, 1 to 4.
@@ -253,7 +253,7 @@ def mean_iou(n: torch.Tensor) -> float:
     ```
 
     Args:
-        n: a square confusion matrix of non-negative counts, e.g. from :func:`confusion`.
+        n: a square confusion matrix of non-negative counts, e.g. from [`confusion`][confusion].
 
     Raises:
         TypeError: if ``n`` is not a square 2-D tensor.
@@ -392,7 +392,7 @@ class DilatedBlock(_DilatedBlock):
 
 
 class SegNet(_SegNet):
-    """Dense classifier: 1x1 stem, one :class:`DilatedBlock` per rate, 1x1 classifier.
+    """Dense classifier: 1x1 stem, one [`DilatedBlock`][DilatedBlock] per rate, 1x1 classifier.
 
     The 3x3 layers are the only spatial ones, so an output pixel sees exactly the receptive
     field (and the coverage map) of ``dilations`` in ``snippets.dilation``. The number of

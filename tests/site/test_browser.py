@@ -36,6 +36,7 @@ SEARCHES = [
     ("", "密集预测", "dense-prediction/"),
     ("", "平均交并比", "dense-prediction/"),
     ("", "术语表", "glossary/"),
+    ("", "rising_groups", "reference/dilation/"),  # an API name: its page in the reference
     ("en/", "cross entropy", "en/losses/"),
     ("en/", "BCEWithLogitsLoss", "en/losses/"),
     ("en/", "dilated convolution", "en/dilated-convolution/"),
@@ -46,6 +47,7 @@ SEARCHES = [
     ("en/", "dense prediction", "en/dense-prediction/"),
     ("en/", "mIoU", "en/dense-prediction/"),
     ("en/", "glossary", "en/glossary/"),
+    ("en/", "data_names", "en/reference/helpers/"),
 ]
 
 

@@ -70,7 +70,7 @@ def test_each_language_has_its_own_search_index(built_site, index, language):
 
 
 @pytest.mark.parametrize(
-    ("url", "label"), [("reference/", "参数"), ("en/reference/", "Parameters")]
+    ("url", "label"), [("reference/losses/", "参数"), ("en/reference/losses/", "Parameters")]
 )
 def test_api_reference_labels_follow_the_page_language(built_site, url, label):
     html = (built_site / url / "index.html").read_text(encoding="utf-8")

@@ -34,7 +34,14 @@ SUMMARY_PROPERTY = "copy_blocks"
 FIXTURES = Path(__file__).with_name("fixtures") / "copy"
 PAGES = page_urls("zh") + page_urls("en")
 # Pages whose examples need the published extras; each of them must show the extras install.
-EXTRAS_PAGES = {"reference/", "en/reference/", "dense-prediction/", "en/dense-prediction/"}
+EXTRAS_PAGES = {
+    "reference/residual/",
+    "en/reference/residual/",
+    "reference/dense-prediction/",
+    "en/reference/dense-prediction/",
+    "dense-prediction/",
+    "en/dense-prediction/",
+}
 CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
 
 

@@ -11,7 +11,7 @@ from sitekit import build_cache, katex
 from tests.site.conftest import page_urls, visit_params
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
-MATH_PAGES = ["", "losses/", "dilated-convolution/", "residual-networks/", "reference/"]
+MATH_PAGES = ["", "losses/", "dilated-convolution/", "residual-networks/", "reference/losses/"]
 MATH_PAGES += ["en/" + url for url in MATH_PAGES]
 
 
