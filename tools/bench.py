@@ -101,6 +101,7 @@ MACHINERY_PLUGINS = {
     "sitekit-jinja-cache",
     "sitekit-lean-code",
     "sitekit-quick-serve",
+    "sitekit-moved-anchors",
 }
 
 

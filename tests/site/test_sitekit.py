@@ -93,6 +93,7 @@ def test_every_sitekit_plugin_is_registered_and_used():
         "sitekit-jinja-cache",
         "sitekit-lean-code",
         "sitekit-quick-serve",
+        "sitekit-moved-anchors",
     }
     assert all(issubclass(plugin, BasePlugin) for plugin in registered.values())
 

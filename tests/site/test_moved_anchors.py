@@ -1,0 +1,92 @@
+"""sitekit/moved_anchors.py: a page split into a section keeps every old link working.
+
+``/reference/`` was one page until the API reference was split into one page per chapter, so
+links in the wild read ``/reference/#snippets.<module>.<name>``; the section index sends them on
+to the sub-page that now holds the anchor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitekit.build import LANGUAGES
+from sitekit.moved_anchors import SCRIPT_ID, anchors, moved_map, sections, with_script
+
+SECTIONS = ["reference/"]  # the pages that became sections
+MAP = re.compile(rf'<script id="{SCRIPT_ID}">\(\(\) => \{{const moved = (\{{.*?\}});')
+
+
+def test_sections_are_pages_with_pages_right_under_them():
+    urls = ["", "losses/", "losses/why/", "losses/why/deep/", "glossary/", "reference/"]
+    assert sections(urls) == {"losses/": ["losses/why/"], "losses/why/": ["losses/why/deep/"]}
+    assert sections(["en/", "en/losses/", "en/glossary/"]) == {}  # the home is not a section
+
+
+def test_the_map_holds_only_anchors_that_left_the_index():
+    index = '<h1 id="top"></h1><h2 id="kept"></h2>'
+    sub_pages = {
+        "a/": '<h2 id="kept"></h2><h2 id="moved"></h2><p id="twice">',
+        "b/": '<p id="twice">',
+    }
+    assert moved_map(index, sub_pages) == {"moved": "a/"}  # an anchor on two pages: nowhere
+
+
+def test_the_script_is_replaced_not_added_again():
+    html = "<article><h1 id='x'></h1></article>"
+    once = with_script(html, {"moved": "a/"})
+    twice = with_script(once, {"moved": "b/"})
+    assert twice.count(f'id="{SCRIPT_ID}"') == 1 and '"b/"' in twice and '"a/"' not in twice
+    assert with_script(once, {}) == html
+    assert "<\\/script>" in with_script(html, {"</script>": "a/"})  # cannot close the script
+
+
+def site_map(site: Path, index: str) -> dict[str, str]:
+    html = (site / index / "index.html").read_text(encoding="utf-8")
+    found = MAP.search(html)
+    assert found, f"/{index}: no moved-anchors script"
+    return json.loads(found[1])
+
+
+@pytest.mark.parametrize(
+    "index", [prefix + url for prefix in LANGUAGES.values() for url in SECTIONS]
+)
+def test_every_anchor_of_a_sub_page_is_reached_from_the_index(built_site, index):
+    moved = site_map(built_site, index)
+    own = anchors((built_site / index / "index.html").read_text(encoding="utf-8"))
+    holders: dict[str, list[str]] = {}
+    for html_file in sorted((built_site / index).glob("*/index.html")):
+        for anchor in anchors(html_file.read_text(encoding="utf-8")) - own:
+            holders.setdefault(anchor, []).append(html_file.parent.name + "/")
+    unique = {anchor: pages[0] for anchor, pages in holders.items() if len(pages) == 1}
+    assert moved == unique
+    api = [anchor for anchor in moved if anchor.startswith("snippets.")]
+    assert len(api) > 50 and all(a in moved for a in ("snippets.losses.mse", "snippets.hdc"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "index", [prefix + url for prefix in LANGUAGES.values() for url in SECTIONS]
+)
+def test_an_old_link_goes_on_to_the_new_page(browser, site_url, built_site, index):
+    moved = site_map(built_site, index)
+    samples = {}  # one anchor per sub-page, deepest names first
+    for anchor, page in sorted(moved.items(), key=lambda item: -item[0].count(".")):
+        samples.setdefault(page, anchor)
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        for page, anchor in samples.items():
+            tab.goto(f"{site_url}{index}#{anchor}")
+            tab.wait_for_url(f"{site_url}{index}{page}#{anchor}", timeout=10_000)
+        html = (built_site / index / "index.html").read_text(encoding="utf-8")
+        own = re.search(r'<h1 id="([^"]+)"', html)[1]
+        for staying in (own, "constructor"):  # its own anchor; not a sub-page's; inherited name
+            tab.goto(f"{site_url}{index}#{staying}")
+            tab.wait_for_load_state("load")
+            assert tab.url == f"{site_url}{index}#{staying}"
+    finally:
+        context.close()
