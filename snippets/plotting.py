@@ -82,9 +82,12 @@ def style(theme: Theme) -> dict[str, object]:
 
 
 def new_figure(theme: Theme, width: float = 6.4, height: float = 4.0) -> Figure:
-    """A figure with a transparent background; ``save`` draws it under ``style(theme)``."""
+    """A figure with a transparent background; ``save`` draws it under ``style(theme)``.
+
+    Not registered with pyplot, so a figure nobody saves is freed like any other object.
+    """
     with plt.rc_context(style(theme)):
-        figure = plt.figure(figsize=(width, height))
+        figure = Figure(figsize=(width, height))
     figure.patch.set_alpha(0.0)
     return figure
 
@@ -114,7 +117,6 @@ def save(name: str, draw: Draw, directory: Path = FIGURES_DIR) -> list[Path]:
             figure = draw(theme)
             path = directory / f"{name}-{theme.name}.svg"
             figure.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
-        plt.close(figure)
         paths.append(path)
     return paths
 
