@@ -36,6 +36,7 @@ SEARCHES = [
     ("", "密集预测", "dense-prediction/"),
     ("", "平均交并比", "dense-prediction/"),
     ("", "术语表", "glossary/"),
+    ("", "焦点损失", "losses/segmentation/"),  # a section that moved to a sub-page
     ("", "rising_groups", "reference/dilation/"),  # an API name: its page in the reference
     ("en/", "cross entropy", "en/losses/"),
     ("en/", "BCEWithLogitsLoss", "en/losses/"),
@@ -47,6 +48,7 @@ SEARCHES = [
     ("en/", "dense prediction", "en/dense-prediction/"),
     ("en/", "mIoU", "en/dense-prediction/"),
     ("en/", "glossary", "en/glossary/"),
+    ("en/", "focal loss", "en/losses/segmentation/"),
     ("en/", "data_names", "en/reference/helpers/"),
 ]
 

@@ -146,7 +146,7 @@ def test_an_edited_page_is_rebuilt_alone_and_each_search_index_stays_whole(tmp_p
         indexes = {lang: read_json(f"{url}{lang}search/search_index.json") for lang in ("", "en/")}
         glossary_mtime = Path(server_site(log), "glossary", "index.html").stat().st_mtime
         for page, word in (
-            ("zh/losses.md", "quickrebuildlosses"),
+            ("zh/losses/index.md", "quickrebuildlosses"),
             ("zh/index.md", "quickrebuildhome"),
         ):
             time.sleep(1.1)  # a new modification time, and past the watcher's settle delay

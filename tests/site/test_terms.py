@@ -83,8 +83,8 @@ def test_both_glossaries_list_every_term_in_the_same_order(table):
     for zh_row, en_row in zip(rows, en_rows, strict=True):
         assert zh_row.split(" | ")[1] == en_row.split(" | ")[1]  # the English column
     assert "## 损失函数 { #losses }" in zh and "## Loss functions { #losses }" in en
-    assert "见[损失函数](losses.md)一章。" in zh
-    assert "See the [loss functions](losses.md) chapter." in en
+    assert "见[损失函数](losses/index.md)一章。" in zh
+    assert "See the [loss functions](losses/index.md) chapter." in en
 
 
 @pytest.mark.parametrize(
