@@ -18,7 +18,7 @@ $(READY): pyproject.toml requirements.lock package.json package-lock.json tools/
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[figures,experiment,docs,test]"
 	npm ci --no-audit --no-fund --loglevel=error
 	tools/install-browser.sh $(BIN)/python
-	$(BIN)/python -m tests.site.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
+	$(BIN)/python -m sitekit.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
 	touch $@
 
 # --dirty: an edited page alone is rebuilt; any other change rebuilds every page (sitekit/quick_serve.py).

@@ -21,14 +21,14 @@ import pytest
 
 from hooks.wheel import extras_requirement, wheel_name
 from sitekit.build import twin_url
-from tests.site.conftest import page_urls, visit_params
-from tests.site.copy_blocks import (
+from sitekit.copy_blocks import (
     PageResult,
     ReaderPython,
     copied_blocks,
     environments,
     run_page,
 )
+from tests.site.conftest import page_urls, visit_params
 
 SUMMARY_PROPERTY = "copy_blocks"
 FIXTURES = Path(__file__).with_name("fixtures") / "copy"

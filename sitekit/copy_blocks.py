@@ -33,7 +33,7 @@ from pathlib import Path
 from sitekit import build_cache
 from sitekit.fence_runner import check_printed
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]  # the project: sitekit/ is one level down
 HARNESS = Path(__file__).with_name("copy_harness.py")
 PYTHON_LANGUAGES = {"python", "py", "python3", "pycon"}
 HIDDEN = {"md-annotation"}  # display: none while Material copies

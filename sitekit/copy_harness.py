@@ -1,6 +1,6 @@
 """Run one page's copied blocks in page order, in this interpreter, as a reader pastes them.
 
-``tests/site/copy_blocks.py`` starts this file's text with ``python -I -c`` in the reader's
+``sitekit/copy_blocks.py`` starts this file's text with ``python -I -c`` in the reader's
 virtual environment, so it imports nothing from the project (standard library only) and the
 project is not on ``sys.path``. It reads ``{"blocks": [[number, source], ...]}`` as JSON from
 stdin (a block's number is its place on the page), runs every block in one fresh ``__main__``
