@@ -42,9 +42,15 @@ def _i18n(config: MkDocsConfig):
     return config.plugins.get("i18n")
 
 
-def _language(config: MkDocsConfig) -> tuple[str, bool]:
+def build_language(config: MkDocsConfig) -> tuple[str, bool]:
+    """The language this build writes, and whether it is the default one (built first)."""
     i18n = _i18n(config)
     return i18n.current_language, i18n.current_language == i18n.default_language
+
+
+def write_search_index(path: Path, index: dict) -> None:
+    """Write a search index as the search plugin does: compact JSON, text unescaped."""
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 class I18nSitePlugin(BasePlugin):
@@ -61,19 +67,19 @@ class I18nSitePlugin(BasePlugin):
     def on_files(self, files, config: MkDocsConfig):
         mkdocstrings = config.plugins.get("mkdocstrings")
         if mkdocstrings is not None:
-            mkdocstrings.handlers._locale = _language(config)[0]  # no public API: see above
+            mkdocstrings.handlers._locale = build_language(config)[0]  # no public API: see above
         return files
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         output = HEAD_ALTERNATE.sub("", output)
-        language, is_default = _language(config)
+        language, is_default = build_language(config)
         if not is_default:
             output = CONFIG_BASE.sub(lambda m: f'{m[1]}{m[2]}/{language}/"', output, count=1)
         return output
 
     @event_priority(-50)  # after the search plugin has written its index, before i18n's next build
     def on_post_build(self, config: MkDocsConfig) -> None:
-        language, is_default = _language(config)
+        language, is_default = build_language(config)
         index_path = Path(config.site_dir) / "search" / "search_index.json"
         if is_default:
             self.default_index = index_path.read_bytes()
@@ -84,5 +90,5 @@ class I18nSitePlugin(BasePlugin):
             entry["location"] = entry["location"].removeprefix(prefix)
         target = Path(config.site_dir) / language / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        write_search_index(target, index)
         index_path.write_bytes(self.default_index)

@@ -29,6 +29,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 
+from sitekit.i18n_site import build_language, write_search_index
+
 DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
@@ -102,7 +104,7 @@ class QuickServePlugin(BasePlugin):
             logging.getLogger("mkdocs.commands.build").addFilter(drop_dirty_notice)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        if not self.dirty or not self._is_first_language(config):
+        if not self.dirty or not build_language(config)[1]:
             return
         times = input_times([config.config_file_path, config.docs_dir, *config.watch])
         docs = str(Path(config.docs_dir)) + "/"
@@ -120,20 +122,14 @@ class QuickServePlugin(BasePlugin):
                 file.is_modified = lambda: True  # MkDocs builds a page in a dirty build if so
         return files
 
-    @event_priority(
-        -40
-    )  # after the search plugin wrote the index, before sitekit-i18n-site moves it
+    # After the search plugin wrote the index, before sitekit-i18n-site moves it.
+    @event_priority(-40)
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.dirty:
             return
         path = Path(config.site_dir) / "search" / "search_index.json"
         index = json.loads(path.read_text(encoding="utf-8"))
-        language = config.plugins.get("i18n").current_language
+        language = build_language(config)[0]
         index["docs"] = merge_entries(self.indexes.get(language, []), index["docs"])
         self.indexes[language] = index["docs"]
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
-
-    @staticmethod
-    def _is_first_language(config: MkDocsConfig) -> bool:
-        i18n = config.plugins.get("i18n")
-        return i18n is None or i18n.current_language == i18n.default_language
+        write_search_index(path, index)

@@ -64,7 +64,7 @@ def fake_config(root: Path) -> SimpleNamespace:
         config_file_path=str(root / "mkdocs.yml"),
         docs_dir=str(root / "docs"),
         watch=[str(root / "snippets")],
-        plugins={},
+        plugins={"i18n": SimpleNamespace(current_language="zh", default_language="zh")},
     )
 
 
