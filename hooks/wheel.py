@@ -4,7 +4,7 @@ Readers get the package the page examples import with one command,
 ``pip install <site_url>downloads/<wheel>``. This hook writes that wheel during every build
 (``downloads/cnn_study_questions-<version>-py3-none-any.whl``, a generated file of the site) from
 the project itself: every ``snippets/*.py`` module, plus the committed results files that pages
-read (``docs/assets/data/*``, shipped as ``snippets/_data/*`` and read by
+read (``snippets/results/*``, read by
 ``snippets.data.load_json``). Its metadata comes from ``pyproject.toml``: the required
 dependencies, and the extras published for readers (``PUBLISHED_EXTRAS``).
 
@@ -38,8 +38,8 @@ from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "snippets"
-DATA_SOURCE = Path("docs/assets/data")  # committed results files that pages read
-DATA_TARGET = f"{PACKAGE}/_data"  # where they sit inside the installed package
+DATA_SOURCE = Path("snippets/results")  # committed results files that pages read
+DATA_TARGET = f"{PACKAGE}/results"  # the same place inside the installed package
 PUBLISHED_EXTRAS = ("figures", "experiment")  # "docs" and "test" are for this project only
 DOWNLOADS = "downloads"
 TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold

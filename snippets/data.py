@@ -1,29 +1,31 @@
-"""Committed results files that pages read, from the project or from the installed wheel."""
+"""The experiments' committed results, shipped inside the package so that a page's blocks read
+the same numbers in a checkout of the project and in a reader's install."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-# The installed wheel ships the files inside the package (hooks/wheel.py); a checkout of the
-# project keeps them where the site serves them.
-LOCATIONS = (
-    Path(__file__).resolve().parent / "_data",
-    Path(__file__).resolve().parent.parent / "docs" / "assets" / "data",
-)
+from snippets.checks import check_choice, check_type
+
+RESULTS = Path(__file__).resolve().parent / "results"  # package data: snippets/results/*.json
 
 
 def data_names() -> list[str]:
-    """Names of the results files this copy of the package can read, sorted."""
-    folders = [folder for folder in LOCATIONS if folder.is_dir()]
-    return sorted({path.name for folder in folders for path in folder.iterdir()})
+    """Names of the committed results files, sorted.
+
+    ```python
+    from snippets.data import data_names
+
+    print(data_names())
+    #> ['dense-prediction.json', 'resnet-digits.json']
+    ```
+    """
+    return sorted(path.name for path in RESULTS.glob("*.json"))
 
 
 def load_json(name: str) -> dict:
     """Read the committed results file ``name`` (e.g. ``"resnet-digits.json"``).
-
-    Works the same in a checkout of the project and in the wheel the site publishes, which
-    ships these files as package data.
 
     ```python
     from snippets.data import load_json
@@ -34,20 +36,15 @@ def load_json(name: str) -> dict:
     ```
 
     Args:
-        name: file name of a results file; ``data_names()`` lists them.
+        name: file name of a results file; [`data_names`][data_names] lists them.
 
     Raises:
         TypeError: if ``name`` is not a str.
         ValueError: if no results file has that name.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__}")
-    names = data_names()
-    for folder in LOCATIONS:
-        path = folder / name
-        if name in names and path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    raise ValueError(f"name must be one of {names}, got {name!r}")
+    check_type("name", name, str)
+    check_choice("name", name, data_names())
+    return json.loads((RESULTS / name).read_text(encoding="utf-8"))
 
 
 def read_results(name: str, path: str | Path | None = None) -> dict:

@@ -27,9 +27,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from snippets.data import read_results, spread, write_results
+from snippets.data import RESULTS, read_results, spread
 from snippets.dilation import receptive_field
-from snippets.runs import run_all
+from snippets.runs import rerun, run_all
 from snippets.segmentation import (
     IGNORE,
     NUM_CLASSES,
@@ -42,9 +42,7 @@ from snippets.segmentation import (
     stroke_disagreement,
 )
 
-DATA_FILE = (
-    Path(__file__).resolve().parent.parent / "docs" / "assets" / "data" / "dense-prediction.json"
-)
+DATA_FILE = RESULTS / "dense-prediction.json"
 SYMBOLS = "0123456789a"  # label k is written as SYMBOLS[k] in the results file; 255 as "."
 
 
@@ -273,22 +271,21 @@ def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]
 
 
 def load_results(path: Path | None = None) -> dict:
-    """The committed results: ``docs/assets/data/dense-prediction.json``, or ``path``.
-
-    Without ``path`` it reads the file through
-    [`snippets.data.load_json`][snippets.data.load_json], so it works both in a checkout of the
-    project and from the wheel the site publishes.
-    """
+    """The committed results (``snippets/results/dense-prediction.json``), or the file ``path``."""
     return read_results(DATA_FILE.name, path)
 
 
-def main() -> None:
-    results = run(Config(), progress=True)
-    write_results(DATA_FILE, results)
+def report(results: dict) -> list[str]:
+    """One line per rate list: mean mIoU and its range over the seeds."""
+    lines = []
     for rates, stats in summary(results).items():
         m = stats["miou"]
-        print(f"{rates!s:10} mIoU {m['mean']:.3f} [{m['min']:.3f}, {m['max']:.3f}]")
-    print(f"wrote {DATA_FILE.name} in {results['seconds']} s")
+        lines.append(f"{rates!s:10} mIoU {m['mean']:.3f} [{m['min']:.3f}, {m['max']:.3f}]")
+    return lines
+
+
+def main() -> None:
+    rerun(run, Config(), DATA_FILE, report)
 
 
 if __name__ == "__main__":

@@ -31,14 +31,12 @@ from torch import nn
 
 # --8<-- [end:imports]
 # isort: split
-from snippets.data import read_results, spread, write_results
+from snippets.data import RESULTS, read_results, spread
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
-from snippets.runs import run_all
+from snippets.runs import rerun, run_all
 
 SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation sweep
-DATA_FILE = (
-    Path(__file__).resolve().parent.parent / "docs" / "assets" / "data" / "resnet-digits.json"
-)
+DATA_FILE = RESULTS / "resnet-digits.json"
 
 
 # --8<-- [start:config]
@@ -515,21 +513,20 @@ def summary(results: dict) -> dict[tuple[str, int], dict[str, float]]:
 
 
 def load_results(path: Path | None = None) -> dict:
-    """The committed results: ``docs/assets/data/resnet-digits.json``, or ``path``.
-
-    Without ``path`` it reads the file through
-    [`snippets.data.load_json`][snippets.data.load_json], so it works both in a checkout of the
-    project and from the wheel the site publishes.
-    """
+    """The committed results (``snippets/results/resnet-digits.json``), or the file ``path``."""
     return read_results(DATA_FILE.name, path)
 
 
+def report(results: dict) -> list[str]:
+    """One line per network: kind, depth and mean final training loss."""
+    return [
+        f"{kind:8s} {depth:3d}  final loss {stats['mean']:.4f}"
+        for (kind, depth), stats in summary(results).items()
+    ]
+
+
 def main() -> None:
-    results = run(Config(), progress=True)
-    write_results(DATA_FILE, results)
-    for (kind, depth), stats in summary(results).items():
-        print(f"{kind:8s} {depth:3d}  final loss {stats['mean']:.4f}")
-    print(f"wrote {DATA_FILE.name} in {results['seconds']} s")
+    rerun(run, Config(), DATA_FILE, report)
 
 
 if __name__ == "__main__":

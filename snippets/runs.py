@@ -5,7 +5,10 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
+
+from snippets.data import write_results
 
 
 def run_all(
@@ -48,3 +51,19 @@ def run_all(
         return [future.result() for future in futures]
     finally:
         bar.close()
+
+
+def rerun(
+    run: Callable[..., dict],
+    config: Any,
+    path: Path,
+    report: Callable[[dict], list[str]],
+) -> None:
+    """What ``python -m snippets.<experiment>`` does: ``run(config)`` with a progress bar, write
+    the results to ``path`` (the committed file), then print ``report(results)`` line by line.
+    """
+    results = run(config, progress=True)
+    write_results(path, results)
+    for line in report(results):
+        print(line)
+    print(f"wrote {path.name} in {results['seconds']} s")

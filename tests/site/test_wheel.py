@@ -20,7 +20,7 @@ def test_the_wheel_holds_every_module_and_the_results_files():
         assert built.testzip() is None
     modules = sorted(f"snippets/{path.name}" for path in (ROOT / "snippets").glob("*.py"))
     assert [name for name in names if name.endswith(".py")] == modules
-    assert "snippets/_data/resnet-digits.json" in names
+    assert "snippets/results/resnet-digits.json" in names
     assert names[-1] == "cnn_study_questions-0.1.0.dist-info/RECORD"
 
 
