@@ -1,4 +1,4 @@
-"""Count the learnable numbers in a model."""
+"""Count the learnable numbers in a model: the home page's example of a shown definition."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ from __future__ import annotations
 from torch import nn
 
 # --8<-- [end:imports]
+# isort: split
+from snippets.checks import check_bool, check_type
 
 
 # --8<-- [start:count_parameters]
-def _count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
-    """How many scalar parameters ``module`` holds (only trainable ones if asked)."""
-    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
-
-
-# --8<-- [end:count_parameters]
-
-
 def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
+    # --8<-- [end:count_parameters]
     """Return how many scalar parameters ``module`` holds.
 
     ```python
@@ -36,8 +31,8 @@ def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
     Raises:
         TypeError: if ``module`` is not an ``nn.Module`` or ``trainable_only`` is not a bool.
     """
-    if not isinstance(module, nn.Module):
-        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
-    if not isinstance(trainable_only, bool):
-        raise TypeError(f"trainable_only must be a bool, got {type(trainable_only).__name__}")
-    return _count_parameters(module, trainable_only)
+    check_type("module", module, nn.Module)
+    check_bool("trainable_only", trainable_only)
+    # --8<-- [start:count_parameters-body]
+    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
+    # --8<-- [end:count_parameters-body]
