@@ -1,7 +1,8 @@
-"""Gridding in a trained network: the same residual network with different dilation rates.
+"""The experiment of the dense-prediction page: gridding in a trained network, measured.
 
-Run the whole experiment (budget: 5 minutes on 2 CPU cores) and rewrite the data file that the
-dense-prediction page and its figures read (needs the `experiment` extras: scikit-learn and tqdm):
+The same residual network is trained with different dilation rates. Run the whole experiment
+(budget: 5 minutes on 2 CPU cores) and rewrite the results file that the dense-prediction page and
+its figures read (needs the `experiment` extras: scikit-learn and tqdm):
 
 ```{.bash .no-run}
 python -m snippets.dense_experiment
@@ -13,25 +14,16 @@ and the optimizer; only the dilation rates of the three 3x3 layers differ.
 
 from __future__ import annotations
 
-# --8<-- [start:imports]
-from dataclasses import dataclass
-
-import torch
-from torch import nn
-
-# --8<-- [end:imports]
-# isort: split
-
 import functools
 import time
 from dataclasses import asdict
 from pathlib import Path
 
+from snippets.checks import check_int, check_int_list, check_number, check_tensor, check_type
 from snippets.data import RESULTS, read_results, spread
 from snippets.dilation import receptive_field
 from snippets.runs import rerun, run_all
 from snippets.segmentation import (
-    IGNORE,
     NUM_CLASSES,
     Scenes,
     SegNet,
@@ -42,8 +34,19 @@ from snippets.segmentation import (
     stroke_disagreement,
 )
 
+# isort: split
+# --8<-- [start:imports]
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from snippets.segmentation import IGNORE
+
+# --8<-- [end:imports]
+
 DATA_FILE = RESULTS / "dense-prediction.json"
-SYMBOLS = "0123456789a"  # label k is written as SYMBOLS[k] in the results file; 255 as "."
+SYMBOLS = "0123456789a"  # label k is written as SYMBOLS[k] in the results file; IGNORE as "."
 
 
 # --8<-- [start:config]
@@ -67,62 +70,79 @@ class Config:
 # --8<-- [end:config]
 
 
-def _check_config(config: Config) -> None:
-    if not isinstance(config, Config):
-        raise TypeError(f"config must be a Config, got {type(config).__name__}")
-    if not config.rate_lists or any(
-        not rates or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in rates)
-        for rates in config.rate_lists
-    ):
-        raise ValueError(
-            f"rate_lists must hold non-empty lists of rates >= 1, got {config.rate_lists}"
-        )
-    if not config.seeds or any(s < 0 for s in config.seeds):
-        raise ValueError(f"seeds must hold at least one seed >= 0, got {config.seeds}")
-    for name in (
-        "steps",
-        "batch_size",
-        "width",
-        "train_scenes",
-        "test_scenes",
-        "workers",
-        "threads",
-    ):
-        if getattr(config, name) < 1:
-            raise ValueError(f"{name} must be >= 1, got {getattr(config, name)}")
-    if not 0 <= config.shown <= config.test_scenes:
-        raise ValueError(f"shown must be between 0 and test_scenes, got {config.shown}")
-    if not config.lr > 0:
-        raise ValueError(f"lr must be > 0, got {config.lr}")
-
-
 # --8<-- [start:train]
-def _train(
+def train(
     net: nn.Module,
     images: torch.Tensor,
     labels: torch.Tensor,
+    *,
     steps: int,
     batch_size: int,
     lr: float,
     seed: int,
 ) -> list[float]:
-    """Adam on random batches; the loss skips the pixels labelled 255."""
-    loss_fn = nn.CrossEntropyLoss(ignore_index=255)
+    # --8<-- [end:train]
+    """Train ``net`` with Adam on random batches; return the loss of every step.
+
+    The loss is the per-pixel cross-entropy that skips the pixels labelled ``IGNORE`` (255).
+    The batch order depends only on ``seed``, so networks that differ only in their dilation
+    rates see the same batches.
+
+    ```python
+    import torch
+    from snippets.dense_experiment import train
+    from snippets.segmentation import SegNet
+
+    torch.manual_seed(0)
+    images, labels = torch.randn(4, 1, 8, 8), torch.randint(0, 11, (4, 8, 8))
+    losses = train(SegNet([1, 2], width=4), images, labels, steps=3, batch_size=2, lr=0.01, seed=0)
+    print(len(losses))
+    #> 3
+    ```
+
+    Args:
+        net: a model from ``(N, 1, H, W)`` images to ``(N, C, H, W)`` logits.
+        images: ``(N, 1, H, W)`` floating-point inputs.
+        labels: ``(N, H, W)`` class of every pixel, or ``IGNORE``.
+        steps: Adam steps, ``>= 1``.
+        batch_size: scenes per step (drawn with replacement), ``>= 1``.
+        lr: Adam's learning rate, ``> 0``.
+        seed: seed of the batch order, ``>= 0``.
+
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if a value is out of range or ``images`` and ``labels`` hold different
+            numbers of scenes.
+    """
+    check_type("net", net, nn.Module)
+    check_tensor("images", images, floating=True, dims={4})
+    check_tensor("labels", labels, dims={3})
+    if len(labels) != len(images):
+        raise ValueError(
+            f"images and labels must hold the same number of scenes, got {len(images)} and "
+            f"{len(labels)}"
+        )
+    check_int("steps", steps, 1)
+    check_int("batch_size", batch_size, 1)
+    check_number("lr", lr, 0.0, above=True)
+    check_int("seed", seed, 0)
+    # --8<-- [start:train-body]
+    loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    order = torch.Generator().manual_seed(seed)  # batch order: the same for every rate list
+    # the batch order depends on the seed alone: the same for every rate list
+    order = torch.Generator().manual_seed(seed)
     losses = []
     net.train()
     for _ in range(steps):
         batch = torch.randint(len(images), (batch_size,), generator=order)
-        loss = loss_fn(net(images[batch]), labels[batch])  # logits (N, C, H, W), labels (N, H, W)
+        # logits (N, C, H, W) against labels (N, H, W)
+        loss = loss_fn(net(images[batch]), labels[batch])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
     return losses
-
-
-# --8<-- [end:train]
+    # --8<-- [end:train-body]
 
 
 @functools.cache
@@ -132,29 +152,32 @@ def scenes(train_count: int, test_count: int) -> tuple[Scenes, Scenes]:
 
 
 def encode(labels: torch.Tensor) -> list[str]:
-    """A label map as one string per row: class k as ``SYMBOLS[k]``, 255 as ``"."``.
+    """A label map as one string per row: class k as ``SYMBOLS[k]``, ``IGNORE`` as ``"."``.
 
     ```python
     import torch
     from snippets.dense_experiment import decode, encode
+    from snippets.segmentation import IGNORE
 
-    rows = encode(torch.tensor([[0, 10], [255, 3]]))
+    rows = encode(torch.tensor([[0, 10], [IGNORE, 3]]))
     print(rows, decode(rows).tolist())
     #> ['0a', '.3'] [[0, 10], [255, 3]]
     ```
 
     Args:
-        labels: a 2-D integer tensor with values in 0..10 or 255.
+        labels: a 2-D integer tensor with values in 0..10 or ``IGNORE`` (255).
 
     Raises:
+        TypeError: if ``labels`` is not a tensor.
         ValueError: if ``labels`` is not 2-D or holds another value.
     """
-    if not isinstance(labels, torch.Tensor) or labels.dim() != 2:
-        raise ValueError("labels must be a 2-D tensor")
+    check_tensor("labels", labels, dims={2})
     symbols = {k: c for k, c in enumerate(SYMBOLS)} | {IGNORE: "."}
     values = set(labels.unique().tolist())
     if not values <= symbols.keys():
-        raise ValueError(f"labels must be in 0..{len(SYMBOLS) - 1} or 255, got {sorted(values)}")
+        raise ValueError(
+            f"labels must be in 0..{len(SYMBOLS) - 1} or {IGNORE}, got {sorted(values)}"
+        )
     return ["".join(symbols[v] for v in row) for row in labels.tolist()]
 
 
@@ -166,7 +189,7 @@ def decode(rows: list[str]) -> torch.Tensor:
 
 @torch.no_grad()
 def evaluate(net: nn.Module, data: Scenes) -> tuple[dict[str, float], torch.Tensor]:
-    """Test loss (255 skipped), mIoU, pixel accuracy, stroke disagreement; and the predictions."""
+    """Test loss (``IGNORE`` skipped), mIoU, pixel accuracy, stroke disagreement; predictions."""
     net.eval()
     logits = net(data.images)
     pred = logits.argmax(1)
@@ -186,8 +209,14 @@ def run_one(config: Config, rates: tuple[int, ...], seed: int) -> dict:
     train_data, test_data = scenes(config.train_scenes, config.test_scenes)
     torch.manual_seed(seed)  # the same initial parameters for every rate list
     net = SegNet(list(rates), width=config.width)
-    losses = _train(
-        net, train_data.images, train_data.labels, config.steps, config.batch_size, config.lr, seed
+    losses = train(
+        net,
+        train_data.images,
+        train_data.labels,
+        steps=config.steps,
+        batch_size=config.batch_size,
+        lr=config.lr,
+        seed=seed,
     )
     measures, pred = evaluate(net, test_data)
     tail = max(1, len(losses) // 10)
@@ -205,7 +234,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
     """Train one network per rate list and seed; return the results.
 
     Each run's entry holds its receptive field, its final training loss (mean of the last 10 %
-    of the steps) and, on the test scenes, the cross-entropy (pixels labelled 255 skipped),
+    of the steps) and, on the test scenes, the cross-entropy (``IGNORE`` pixels skipped),
     mean IoU, pixel accuracy and stroke disagreement (see ``snippets.segmentation``), and the
     predicted label maps of the first ``config.shown`` test scenes. With ``config.workers > 1``
     the runs are spread over that many processes; the numbers do not change.
@@ -218,7 +247,18 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
         TypeError: if ``config`` is not a [`Config`][Config].
         ValueError: if a setting is out of range.
     """
-    _check_config(config)
+    check_type("config", config, Config)
+    if len(config.rate_lists) == 0:
+        raise ValueError("rate_lists must hold at least one list of rates >= 1, got ()")
+    for index, rates in enumerate(config.rate_lists):
+        check_int_list(f"rate_lists[{index}]", rates, 1)
+    check_int_list("seeds", config.seeds, 0)
+    for name in ("steps", "batch_size", "width", "train_scenes", "test_scenes"):
+        check_int(name, getattr(config, name), 1)
+    check_int("shown", config.shown, 0, config.test_scenes)
+    check_number("lr", config.lr, 0.0, above=True)
+    check_int("workers", config.workers, 1)
+    check_int("threads", config.threads, 1)
     jobs = [(tuple(rates), seed) for rates in config.rate_lists for seed in config.seeds]
     started = time.perf_counter()
     runs = run_all(

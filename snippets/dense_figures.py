@@ -1,6 +1,8 @@
-"""Figures of the dense-prediction chapter, drawn from ``docs/assets/data/dense-prediction.json``.
+"""Figures of the dense-prediction page, drawn from the committed results of its experiment.
 
-Regenerate with ``python -m snippets.plotting`` after ``python -m snippets.dense_experiment``.
+The results file is ``snippets/results/dense-prediction.json``, read with
+``snippets.dense_experiment.load_results``. Regenerate the figures with
+``python -m snippets.plotting`` after ``python -m snippets.dense_experiment``.
 The coverage maps come from ``snippets.dilation.coverage``, as in the dilated-convolution chapter.
 """
 
@@ -8,9 +10,11 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from snippets.checks import check_type
 from snippets.dense_experiment import decode, load_results, summary
 from snippets.dilation import coverage
 from snippets.plotting import Theme, new_figure
+from snippets.segmentation import IGNORE
 
 COMPARED = ((2, 2, 2), (1, 2, 3))  # the pair with the same receptive field
 # Ten digit colours (colour-blind friendly order from matplotlib's tab10), background and rim.
@@ -29,14 +33,15 @@ DIGIT_COLORS = (
 
 
 def label_colors(theme: Theme) -> dict[int, str]:
-    """Colour of every label in the scene figure: background, the ten digits, and 255.
+    """Colour of every label in the scene figure: background, the ten digits, and ``IGNORE``.
 
     ```python
     from snippets.dense_figures import label_colors
     from snippets.plotting import LIGHT
+    from snippets.segmentation import IGNORE
 
     colors = label_colors(LIGHT)
-    print(len(colors), colors[0], colors[255])
+    print(len(colors), colors[0], colors[IGNORE])
     #> 12 #d0d7de #ffffff
     ```
 
@@ -47,10 +52,9 @@ def label_colors(theme: Theme) -> dict[int, str]:
     Raises:
         TypeError: if ``theme`` is not a [`Theme`][snippets.plotting.Theme].
     """
-    if not isinstance(theme, Theme):
-        raise TypeError(f"theme must be a Theme, got {type(theme).__name__}")
+    check_type("theme", theme, Theme)
     rim = "#ffffff" if theme.name == "light" else "#000000"
-    return {0: theme.grid, **{k + 1: c for k, c in enumerate(DIGIT_COLORS)}, 255: rim}
+    return {0: theme.grid, **{k + 1: c for k, c in enumerate(DIGIT_COLORS)}, IGNORE: rim}
 
 
 def _rgb(rows: list[str], theme: Theme):

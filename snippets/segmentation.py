@@ -1,9 +1,9 @@
-"""Dense prediction on scenes of handwritten digits: data, model and measures.
+"""The data, the model and the measures of the dense-prediction page, on scenes of digits.
 
 A scene is a canvas with a few of scikit-learn's 8x8 digits, upscaled and placed at random. Every
 stroke pixel is labelled with its digit's class plus one, background is class 0, and the one-pixel
-rim around every stroke is labelled 255 and ignored, as Pascal VOC does with object boundaries.
-Train and test scenes are built from disjoint digit images.
+rim around every stroke is labelled ``IGNORE`` (255) and ignored, as Pascal VOC does with object
+boundaries. Train and test scenes are built from disjoint digit images.
 
 The model is a small residual network whose only spatial layers are 3x3 convolutions with the
 given dilation rates, so its coverage map is the one of ``snippets.dilation.coverage``.
@@ -11,22 +11,23 @@ given dilation rates, so its coverage map is the one of ``snippets.dilation.cove
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
+from snippets.checks import check_choice, check_int, check_int_list, check_number, check_tensor
+
+# isort: split
 # --8<-- [start:imports]
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-# --8<-- [end:imports]
-# isort: split
-
-import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from snippets.checks import check_int, check_int_list
-
-IGNORE = 255  # label of the rim pixels; CrossEntropyLoss(ignore_index=IGNORE) skips them
+IGNORE = 255  # the rim's label; CrossEntropyLoss(ignore_index=IGNORE) skips it
 NUM_CLASSES = 11  # background + the ten digits
+# --8<-- [end:imports]
+
 DIGIT_SIZE = 16  # an 8x8 digit is upscaled to DIGIT_SIZE x DIGIT_SIZE
 
 
@@ -66,16 +67,49 @@ def _digits() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 # --8<-- [start:scene_labels]
-def _scene_labels(ink: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
-    """Labels of a scene: 0 background, digit + 1 on strokes, 255 on the rim of each stroke."""
-    stroke = ink >= 0.5  # ink: (H, W) in 0..1; classes: (H, W) digit under each pixel
+def scene_labels(ink: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
+    # --8<-- [end:scene_labels]
+    """Label map of a scene: 0 on background, digit + 1 on strokes, ``IGNORE`` on their rim.
+
+    A pixel with ink of at least 0.5 is a stroke pixel and gets the class of the digit under it
+    plus one. The background pixels among the 8 neighbours of a stroke pixel (the one-pixel
+    ring around every stroke) get ``IGNORE`` (255), as Pascal VOC labels object boundaries.
+
+    ```python
+    import torch
+    from snippets.segmentation import scene_labels
+
+    ink = torch.zeros(3, 4)
+    ink[1, 1] = 1.0  # one stroke pixel of a 7
+    print(scene_labels(ink, torch.full((3, 4), 7)).tolist())
+    #> [[255, 255, 255, 0], [255, 8, 255, 0], [255, 255, 255, 0]]
+    ```
+
+    Args:
+        ink: ``(H, W)`` floating-point ink, 0 (blank) to 1.
+        classes: ``(H, W)`` ``torch.long`` class (0..9) of the digit under each pixel; only
+            read on stroke pixels.
+
+    Raises:
+        TypeError: if ``ink`` is not a floating-point tensor or ``classes`` not a ``torch.long``
+            tensor.
+        ValueError: if they are not 2-D or their shapes differ.
+    """
+    check_tensor("ink", ink, floating=True, dims={2})
+    if check_tensor("classes", classes, dims={2}).dtype != torch.long:
+        raise TypeError(f"classes must be a torch.long tensor, got {classes.dtype}")
+    if classes.shape != ink.shape:
+        raise ValueError(
+            f"ink and classes must have the same shape (H, W), got {tuple(ink.shape)} and "
+            f"{tuple(classes.shape)}"
+        )
+    # --8<-- [start:scene_labels-body]
+    stroke = ink >= 0.5
     labels = torch.where(stroke, classes + 1, 0)
-    near = F.max_pool2d(stroke[None].float(), 3, stride=1, padding=1)[0] > 0
-    labels[near & ~stroke] = 255  # the one-pixel ring around every stroke is ignored
+    near = F.max_pool2d(stroke[None].float(), kernel_size=3, stride=1, padding=1)[0]
+    labels[(near > 0) & ~stroke] = IGNORE  # the one-pixel ring around every stroke
     return labels
-
-
-# --8<-- [end:scene_labels]
+    # --8<-- [end:scene_labels-body]
 
 
 @dataclass(frozen=True)
@@ -84,7 +118,8 @@ class Scenes:
 
     Attributes:
         images: ``(N, 1, H, W)`` float inputs (ink plus Gaussian noise).
-        labels: ``(N, H, W)`` long targets: 0 background, 1..10 digit 0..9, 255 ignored.
+        labels: ``(N, H, W)`` long targets: 0 background, 1..10 digit 0..9, ``IGNORE`` (255)
+            ignored.
         digit_ids: for each scene, the indices into ``load_digits()`` of the digits placed in it.
     """
 
@@ -104,8 +139,8 @@ def make_scenes(
     """Build ``count`` scenes from the ``"train"`` or the ``"test"`` digits.
 
     The canvas is cut into a 2x2 grid of cells; ``digits_per_scene`` of the four cells receive
-    one digit each, at a random offset inside the cell, so digits never overlap. The scenes
-    depend only on the arguments.
+    one digit each, at a random offset inside the cell, so digits never overlap. The labels are
+    those of [`scene_labels`][scene_labels]. The scenes depend only on the arguments.
 
     ```python
     from snippets.segmentation import make_scenes
@@ -127,18 +162,12 @@ def make_scenes(
         TypeError: if an integer argument is not an integer or ``noise`` is not a number.
         ValueError: if a value is out of range or ``split`` is unknown.
     """
-    count = check_int("count", count, 1)
-    seed = check_int("seed", seed, 0)
-    canvas = check_int("canvas", canvas, 2 * DIGIT_SIZE)
-    per_scene = check_int("digits_per_scene", digits_per_scene, 1)
-    if per_scene > 4:
-        raise ValueError(f"digits_per_scene must be between 1 and 4, got {per_scene}")
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if isinstance(noise, bool) or not isinstance(noise, int | float):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
+    check_int("count", count, 1)
+    check_choice("split", split, ("train", "test"))
+    check_int("seed", seed, 0)
+    check_int("canvas", canvas, 2 * DIGIT_SIZE)
+    check_int("digits_per_scene", digits_per_scene, 1, 4)
+    check_number("noise", noise, 0.0)
     pool = torch.tensor(digit_pools()[0 if split == "train" else 1])
     ink_all, target = _digits()
     generator = torch.Generator().manual_seed(seed)
@@ -148,8 +177,8 @@ def make_scenes(
     for _ in range(count):
         ink = torch.zeros(canvas, canvas)
         classes = torch.zeros(canvas, canvas, dtype=torch.long)
-        chosen = pool[torch.randint(len(pool), (per_scene,), generator=generator)]
-        cells = torch.randperm(4, generator=generator)[:per_scene]
+        chosen = pool[torch.randint(len(pool), (digits_per_scene,), generator=generator)]
+        cells = torch.randperm(4, generator=generator)[:digits_per_scene]
         for index, where in zip(chosen.tolist(), cells.tolist(), strict=True):
             dy, dx = torch.randint(slack + 1, (2,), generator=generator).tolist()
             y, x = (where // 2) * cell + dy, (where % 2) * cell + dx
@@ -157,65 +186,25 @@ def make_scenes(
             classes[y : y + DIGIT_SIZE, x : x + DIGIT_SIZE] = target[index]
         image = ink + noise * torch.randn(canvas, canvas, generator=generator)
         images.append(image[None])
-        labels.append(_scene_labels(ink, classes))
+        labels.append(scene_labels(ink, classes))
         ids.append(tuple(chosen.tolist()))
     return Scenes(torch.stack(images), torch.stack(labels), tuple(ids))
 
 
 # --8<-- [start:confusion]
-def _confusion(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
-    """Confusion matrix n[i, j]: pixels of true class i predicted as j (255 skipped)."""
-    keep = target != 255
-    index = target[keep] * num_classes + pred[keep]
-    counts = torch.bincount(index, minlength=num_classes * num_classes)
-    return counts.reshape(num_classes, num_classes)
-
-
-def _mean_iou(n: torch.Tensor) -> float:
-    """Mean over classes of n_ii / (t_i + sum_j n_ji - n_ii), classes that occur only."""
-    hits = n.diag().double()
-    union = n.sum(1) + n.sum(0) - n.diag()
-    present = union > 0
-    return (hits[present] / union[present]).mean().item()
-
-
-def _pixel_accuracy(n: torch.Tensor) -> float:
-    """Share of the labelled pixels whose class is predicted right: sum_i n_ii / sum_i t_i."""
-    return n.diag().sum().item() / n.sum().item()
-
-
-# --8<-- [end:confusion]
-
-
-def _check_maps(pred: object, target: object) -> None:
-    for name, value in (("pred", pred), ("target", target)):
-        if not isinstance(value, torch.Tensor) or value.dtype != torch.long:
-            raise TypeError(f"{name} must be a torch.long tensor, got {value!r:.60}")
-    if pred.shape != target.shape or pred.dim() < 2:
-        raise ValueError(
-            f"pred and target must have the same shape (..., H, W), got "
-            f"{tuple(pred.shape)} and {tuple(target.shape)}"
-        )
-
-
-def _check_confusion(n: object) -> torch.Tensor:
-    if not isinstance(n, torch.Tensor) or n.dim() != 2 or n.shape[0] != n.shape[1]:
-        raise TypeError("confusion must be a square 2-D tensor")
-    if n.sum() <= 0 or (n < 0).any():
-        raise ValueError("confusion must hold non-negative counts, at least one pixel")
-    return n
-
-
-def confusion(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_CLASSES):
+def confusion(
+    pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_CLASSES
+) -> torch.Tensor:
+    # --8<-- [end:confusion]
     """Confusion matrix of a dense prediction: ``n[i, j]`` counts pixels of class i predicted j.
 
-    Pixels whose target is 255 are skipped.
+    Pixels whose target is ``IGNORE`` (255) are skipped.
 
     ```python
     import torch
-    from snippets.segmentation import confusion
+    from snippets.segmentation import IGNORE, confusion
 
-    target = torch.tensor([[0, 0, 1], [1, 255, 2]])
+    target = torch.tensor([[0, 0, 1], [1, IGNORE, 2]])
     pred = torch.tensor([[0, 1, 1], [1, 0, 0]])
     print(confusion(pred, target, 3).tolist())
     #> [[1, 1, 0], [0, 2, 0], [1, 0, 0]]
@@ -223,22 +212,43 @@ def confusion(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_C
 
     Args:
         pred: predicted classes, a ``torch.long`` tensor of shape ``(..., H, W)``.
-        target: true classes (or 255), same shape and dtype.
-        num_classes: number of classes, ``>= 1``; every label but 255 must be below it.
+        target: true classes (or ``IGNORE``), same shape and dtype.
+        num_classes: number of classes, ``>= 1``; every label but ``IGNORE`` must be below it.
+
+    Returns:
+        A ``(num_classes, num_classes)`` ``torch.long`` tensor of pixel counts.
 
     Raises:
         TypeError: if a map is not a ``torch.long`` tensor or ``num_classes`` not an integer.
         ValueError: if the shapes differ or a class is out of range.
     """
-    _check_maps(pred, target)
-    k = check_int("num_classes", num_classes, 1)
+    for name, value in (("pred", pred), ("target", target)):
+        if check_tensor(name, value).dtype != torch.long:
+            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
+    if pred.shape != target.shape or pred.dim() < 2:
+        raise ValueError(
+            f"pred and target must have the same shape (..., H, W), got "
+            f"{tuple(pred.shape)} and {tuple(target.shape)}"
+        )
+    check_int("num_classes", num_classes, 1)
     labelled = target[target != IGNORE]
-    if (labelled < 0).any() or (labelled >= k).any() or (pred < 0).any() or (pred >= k).any():
-        raise ValueError(f"classes must be in [0, num_classes) = [0, {k}) (or 255 in target)")
-    return _confusion(pred, target, k)
+    if (labelled < 0).any() or (labelled >= num_classes).any():
+        raise ValueError(
+            f"target must hold classes in [0, num_classes) = [0, {num_classes}) or {IGNORE}"
+        )
+    if (pred < 0).any() or (pred >= num_classes).any():
+        raise ValueError(f"pred must hold classes in [0, num_classes) = [0, {num_classes})")
+    # --8<-- [start:confusion-body]
+    keep = target != IGNORE
+    index = target[keep] * num_classes + pred[keep]
+    counts = torch.bincount(index, minlength=num_classes * num_classes)
+    return counts.reshape(num_classes, num_classes)
+    # --8<-- [end:confusion-body]
 
 
+# --8<-- [start:mean_iou]
 def mean_iou(n: torch.Tensor) -> float:
+    # --8<-- [end:mean_iou]
     """Mean intersection over union from a confusion matrix (Long et al. 2015, §5).
 
     IoU of class i is ``n_ii / (t_i + sum_j n_ji - n_ii)``, with ``t_i`` the pixels of class i;
@@ -256,13 +266,24 @@ def mean_iou(n: torch.Tensor) -> float:
         n: a square confusion matrix of non-negative counts, e.g. from [`confusion`][confusion].
 
     Raises:
-        TypeError: if ``n`` is not a square 2-D tensor.
-        ValueError: if it holds a negative count or no pixel at all.
+        TypeError: if ``n`` is not a tensor.
+        ValueError: if it is not square, holds a negative count or no pixel at all.
     """
-    return _mean_iou(_check_confusion(n))
+    if check_tensor("n", n, dims={2}).shape[0] != n.shape[1]:
+        raise ValueError(f"n must be a square confusion matrix, got shape {tuple(n.shape)}")
+    if (n < 0).any() or n.sum() <= 0:
+        raise ValueError("n must hold non-negative counts and at least one pixel")
+    # --8<-- [start:mean_iou-body]
+    hits = n.diag().double()
+    union = n.sum(dim=1) + n.sum(dim=0) - n.diag()  # t_i + sum_j n_ji - n_ii
+    present = union > 0  # classes in the target or the prediction
+    return (hits[present] / union[present]).mean().item()
+    # --8<-- [end:mean_iou-body]
 
 
+# --8<-- [start:pixel_accuracy]
 def pixel_accuracy(n: torch.Tensor) -> float:
+    # --8<-- [end:pixel_accuracy]
     """Share of labelled pixels predicted right, ``sum_i n_ii / sum_i t_i``.
 
     ```python
@@ -274,37 +295,28 @@ def pixel_accuracy(n: torch.Tensor) -> float:
     ```
 
     Args:
-        n: a square confusion matrix of non-negative counts.
+        n: a square confusion matrix of non-negative counts, e.g. from [`confusion`][confusion].
 
     Raises:
-        TypeError: if ``n`` is not a square 2-D tensor.
-        ValueError: if it holds a negative count or no pixel at all.
+        TypeError: if ``n`` is not a tensor.
+        ValueError: if it is not square, holds a negative count or no pixel at all.
     """
-    return _pixel_accuracy(_check_confusion(n))
+    if check_tensor("n", n, dims={2}).shape[0] != n.shape[1]:
+        raise ValueError(f"n must be a square confusion matrix, got shape {tuple(n.shape)}")
+    if (n < 0).any() or n.sum() <= 0:
+        raise ValueError("n must hold non-negative counts and at least one pixel")
+    # --8<-- [start:pixel_accuracy-body]
+    return n.diag().sum().item() / n.sum().item()
+    # --8<-- [end:pixel_accuracy-body]
 
 
 # --8<-- [start:stroke_disagreement]
-def _stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
-    """Share of neighbouring pixel pairs inside one stroke whose predictions differ."""
-    pairs = differ = 0
-    for dim in (-1, -2):  # horizontal, then vertical neighbours
-        size = target.size(dim) - 1
-        t0, t1 = target.narrow(dim, 0, size), target.narrow(dim, 1, size)
-        p0, p1 = pred.narrow(dim, 0, size), pred.narrow(dim, 1, size)
-        inside = (t0 == t1) & (t0 > 0) & (t0 != 255)  # same digit, not background or rim
-        pairs += inside.sum().item()
-        differ += (inside & (p0 != p1)).sum().item()
-    return differ / pairs
-
-
-# --8<-- [end:stroke_disagreement]
-
-
 def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
+    # --8<-- [end:stroke_disagreement]
     """How often two neighbouring pixels of the same stroke get different predicted labels.
 
     Counts horizontally and vertically adjacent pairs whose target is the same digit class
-    (not background, not 255) and returns the share of them whose predictions differ. A
+    (not background, not ``IGNORE``) and returns the share of them whose predictions differ. A
     prediction without gridding is piecewise constant over a stroke, so this is near 0; when
     neighbouring outputs see disjoint input pixels (rates with a common factor) it grows.
 
@@ -319,108 +331,129 @@ def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
 
     Args:
         pred: predicted classes, a ``torch.long`` tensor of shape ``(..., H, W)``.
-        target: true classes (or 255), same shape and dtype.
+        target: true classes (or ``IGNORE``), same shape and dtype.
 
     Raises:
         TypeError: if a map is not a ``torch.long`` tensor.
         ValueError: if the shapes differ or no pair of stroke pixels is adjacent.
     """
-    _check_maps(pred, target)
+    for name, value in (("pred", pred), ("target", target)):
+        if check_tensor(name, value).dtype != torch.long:
+            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
+    if pred.shape != target.shape or pred.dim() < 2:
+        raise ValueError(
+            f"pred and target must have the same shape (..., H, W), got "
+            f"{tuple(pred.shape)} and {tuple(target.shape)}"
+        )
     stroke = (target > 0) & (target != IGNORE)
     horizontal = stroke[..., 1:] & stroke[..., :-1]
     vertical = stroke[..., 1:, :] & stroke[..., :-1, :]
     if not (horizontal.any() or vertical.any()):
         raise ValueError("target must hold at least two adjacent stroke pixels")
-    return _stroke_disagreement(pred, target)
+    # --8<-- [start:stroke_disagreement-body]
+    pairs = differ = 0
+    for dim in (-1, -2):  # horizontal, then vertical neighbours
+        size = target.size(dim) - 1
+        t0, t1 = target.narrow(dim, 0, size), target.narrow(dim, 1, size)
+        p0, p1 = pred.narrow(dim, 0, size), pred.narrow(dim, 1, size)
+        # both pixels of the pair in one digit: not background, not rim
+        inside = (t0 == t1) & (t0 > 0) & (t0 != IGNORE)
+        pairs += inside.sum().item()
+        differ += (inside & (p0 != p1)).sum().item()
+    return differ / pairs
+    # --8<-- [end:stroke_disagreement-body]
 
 
-# --8<-- [start:segnet]
-class _DilatedBlock(nn.Module):
-    """Residual block with one dilated 3x3 layer: ReLU(x + BN(conv_d(x)))."""
+# --8<-- [start:DilatedBlock]
+class DilatedBlock(nn.Module):
+    """Residual block ReLU(x + BN(conv(x))) around one dilated 3x3 convolution."""
 
     def __init__(self, channels: int, dilation: int) -> None:
+        # --8<-- [end:DilatedBlock]
+        """Padding equals the dilation, so height and width are kept.
+
+        ```python
+        import torch
+        from snippets.segmentation import DilatedBlock
+
+        print(tuple(DilatedBlock(4, dilation=2)(torch.randn(1, 4, 9, 9)).shape))
+        #> (1, 4, 9, 9)
+        ```
+
+        Args:
+            channels: input and output channels, ``>= 1``.
+            dilation: dilation rate of the 3x3 layer, ``>= 1``.
+
+        Raises:
+            TypeError: if an argument is not an integer.
+            ValueError: if an argument is smaller than 1.
+        """
+        check_int("channels", channels, 1)
+        check_int("dilation", dilation, 1)
+        # --8<-- [start:DilatedBlock-body]
         super().__init__()
         self.conv = nn.Conv2d(
-            channels, channels, 3, padding=dilation, dilation=dilation, bias=False
+            channels,
+            channels,
+            kernel_size=3,
+            padding=dilation,  # keeps height and width
+            dilation=dilation,
+            bias=False,  # the batch norm that follows has its own bias
         )
         self.bn = nn.BatchNorm2d(channels)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.relu(x + self.bn(self.conv(x)))
+        # --8<-- [end:DilatedBlock-body]
 
 
-class _SegNet(nn.Module):
-    """1x1 stem, one residual block per dilation rate, 1x1 classifier: logits per pixel."""
+# --8<-- [start:SegNet]
+class SegNet(nn.Module):
+    """Per-pixel classifier: 1x1 stem, one DilatedBlock per rate, 1x1 head."""
 
-    def __init__(self, dilations: list[int], width: int = 32, num_classes: int = 11) -> None:
+    def __init__(
+        self,
+        dilations: Sequence[int],
+        *,
+        width: int = 32,
+        num_classes: int = NUM_CLASSES,
+    ) -> None:
+        # --8<-- [end:SegNet]
+        """Logits per pixel, from one [`DilatedBlock`][DilatedBlock] per dilation rate.
+
+        The 3x3 layers are the only spatial ones, so an output pixel sees exactly the receptive
+        field (and the coverage map) of ``dilations`` in ``snippets.dilation``. The number of
+        parameters does not depend on the rates.
+
+        ```python
+        import torch
+        from snippets.segmentation import SegNet
+
+        net = SegNet([1, 2, 3], width=8)
+        print(tuple(net(torch.randn(2, 1, 20, 20)).shape))
+        #> (2, 11, 20, 20)
+        ```
+
+        Args:
+            dilations: dilation rate of each residual block, each ``>= 1``, at least one.
+            width: channels of the blocks, ``>= 1``.
+            num_classes: output channels (classes), ``>= 1``.
+
+        Raises:
+            TypeError: if a value is not an integer.
+            ValueError: if a value is smaller than 1 or ``dilations`` is empty.
+        """
+        check_int_list("dilations", dilations, 1)
+        check_int("width", width, 1)
+        check_int("num_classes", num_classes, 1)
+        # --8<-- [start:SegNet-body]
         super().__init__()
-        self.stem = nn.Conv2d(1, width, 1)  # 1x1: all spatial context comes from the blocks
-        self.blocks = nn.Sequential(*(_DilatedBlock(width, d) for d in dilations))
-        self.head = nn.Conv2d(width, num_classes, 1)
+        # 1x1 stem and head: all spatial context comes from the dilated blocks
+        self.stem = nn.Conv2d(1, width, kernel_size=1)
+        blocks = [DilatedBlock(width, dilation=rate) for rate in dilations]
+        self.blocks = nn.Sequential(*blocks)
+        self.head = nn.Conv2d(width, num_classes, kernel_size=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.blocks(F.relu(self.stem(x))))
-
-
-# --8<-- [end:segnet]
-
-
-class DilatedBlock(_DilatedBlock):
-    """Residual block ``ReLU(x + BN(conv(x)))`` whose only layer is a dilated 3x3 convolution.
-
-    Padding equals the dilation, so height and width are kept.
-
-    ```python
-    import torch
-    from snippets.segmentation import DilatedBlock
-
-    print(tuple(DilatedBlock(4, dilation=2)(torch.randn(1, 4, 9, 9)).shape))
-    #> (1, 4, 9, 9)
-    ```
-
-    Args:
-        channels: input and output channels, ``>= 1``.
-        dilation: dilation rate of the 3x3 layer, ``>= 1``.
-
-    Raises:
-        TypeError: if an argument is not an integer.
-        ValueError: if an argument is smaller than 1.
-    """
-
-    def __init__(self, channels: int, dilation: int) -> None:
-        super().__init__(check_int("channels", channels, 1), check_int("dilation", dilation, 1))
-
-
-class SegNet(_SegNet):
-    """Dense classifier: 1x1 stem, one [`DilatedBlock`][DilatedBlock] per rate, 1x1 classifier.
-
-    The 3x3 layers are the only spatial ones, so an output pixel sees exactly the receptive
-    field (and the coverage map) of ``dilations`` in ``snippets.dilation``. The number of
-    parameters does not depend on the rates.
-
-    ```python
-    import torch
-    from snippets.segmentation import SegNet
-
-    net = SegNet([1, 2, 3], width=8)
-    print(tuple(net(torch.randn(2, 1, 20, 20)).shape))
-    #> (2, 11, 20, 20)
-    ```
-
-    Args:
-        dilations: dilation rate of each residual block, each ``>= 1``, at least one.
-        width: channels of the blocks, ``>= 1``.
-        num_classes: output channels (classes), ``>= 1``.
-
-    Raises:
-        TypeError: if a value is not an integer.
-        ValueError: if a value is smaller than 1 or ``dilations`` is empty.
-    """
-
-    def __init__(
-        self, dilations: Sequence[int], width: int = 32, num_classes: int = NUM_CLASSES
-    ) -> None:
-        rates = check_int_list("dilations", dilations, 1)
-        super().__init__(
-            rates, check_int("width", width, 1), check_int("num_classes", num_classes, 1)
-        )
+        # --8<-- [end:SegNet-body]

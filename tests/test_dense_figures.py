@@ -14,6 +14,7 @@ from snippets.dense_figures import (
 )
 from snippets.dilation import coverage
 from snippets.plotting import DARK, LIGHT
+from snippets.segmentation import IGNORE
 
 
 def test_figure_names_carry_the_chapter_prefix():
@@ -59,10 +60,15 @@ def test_coverage_panels_are_chapter_two_maps_after_each_layer():
     assert [title.split()[-1] for title in titles] == expected
 
 
-def test_label_colors_are_distinct_and_checked():
-    colors = label_colors(DARK)
-    assert len(set(colors.values())) == len(colors) == 12
-    with pytest.raises(TypeError, match="theme"):
+@pytest.mark.parametrize("theme", [LIGHT, DARK])
+def test_label_colors_are_distinct_for_every_label(theme):
+    colors = label_colors(theme)
+    assert set(colors) == {*range(11), IGNORE}
+    assert len(set(colors.values())) == len(colors)
+
+
+def test_label_colors_rejects_a_theme_name():
+    with pytest.raises(TypeError, match="theme must be a Theme"):
         label_colors("dark")
 
 

@@ -9,23 +9,18 @@ from snippets.segmentation import (
     NUM_CLASSES,
     DilatedBlock,
     SegNet,
-    _confusion,
-    _mean_iou,
-    _pixel_accuracy,
-    _scene_labels,
-    _SegNet,
-    _stroke_disagreement,
     confusion,
     digit_pools,
     make_scenes,
     mean_iou,
     pixel_accuracy,
+    scene_labels,
     stroke_disagreement,
 )
 
 
 @pytest.fixture(scope="module")
-def test_scenes():
+def six_test_scenes():
     return make_scenes(6, "test", seed=3)
 
 
@@ -43,36 +38,56 @@ def test_scenes_use_only_their_pool():
     assert not train_ids & test_ids
 
 
-def test_scene_labels_match_the_digits_placed(test_scenes):
+def test_scene_labels_match_the_digits_placed(six_test_scenes):
     from sklearn.datasets import load_digits
 
     target = load_digits().target
-    for labels, ids in zip(test_scenes.labels, test_scenes.digit_ids, strict=True):
+    for labels, ids in zip(six_test_scenes.labels, six_test_scenes.digit_ids, strict=True):
         digits = {int(target[i]) + 1 for i in ids}
         values = set(labels.unique().tolist())
         assert values - {0, IGNORE} == digits  # every placed digit has strokes, nothing else
         assert 0 in values and IGNORE in values
-    assert test_scenes.images.shape == (6, 1, 40, 40)
-    assert test_scenes.labels.dtype == torch.long
+    assert six_test_scenes.images.shape == (6, 1, 40, 40)
+    assert six_test_scenes.labels.dtype == torch.long
 
 
-def test_rim_is_the_ring_around_the_strokes(test_scenes):
-    for labels in test_scenes.labels:
+def test_rim_is_the_ring_around_the_strokes(six_test_scenes):
+    for labels in six_test_scenes.labels:
         stroke = (labels > 0) & (labels != IGNORE)
         rim = labels == IGNORE
         grown = nn.functional.max_pool2d(stroke[None].float(), 3, 1, 1)[0] > 0
         assert torch.equal(rim, grown & ~stroke)  # exactly the 8-neighbours outside the strokes
 
 
-def test_scene_labels_core_on_a_hand_made_case():
+def test_scene_labels_on_a_hand_made_case():
     ink = torch.zeros(5, 5)
     ink[2, 2] = 1.0
     ink[2, 3] = 0.4  # below the stroke threshold
-    labels = _scene_labels(ink, torch.full((5, 5), 7))
+    labels = scene_labels(ink, torch.full((5, 5), 7))
     expected = torch.zeros(5, 5, dtype=torch.long)
     expected[1:4, 1:4] = IGNORE
     expected[2, 2] = 8
     assert torch.equal(labels, expected)
+
+
+@pytest.mark.parametrize(
+    ("ink", "classes", "error", "match"),
+    [
+        ([[1.0]], torch.zeros(1, 1, dtype=torch.long), TypeError, "ink"),
+        (
+            torch.zeros(2, 2, dtype=torch.long),
+            torch.zeros(2, 2, dtype=torch.long),
+            TypeError,
+            "ink",
+        ),
+        (torch.zeros(1, 2, 2), torch.zeros(1, 2, 2, dtype=torch.long), ValueError, "ink"),
+        (torch.zeros(2, 2), torch.zeros(2, 2), TypeError, "classes"),
+        (torch.zeros(2, 2), torch.zeros(2, 3, dtype=torch.long), ValueError, "same shape"),
+    ],
+)
+def test_scene_labels_rejects(ink, classes, error, match):
+    with pytest.raises(error, match=match):
+        scene_labels(ink, classes)
 
 
 def test_scenes_depend_only_on_the_arguments():
@@ -97,18 +112,20 @@ def test_noise_is_added_to_the_image_only():
         ({"split": "val"}, ValueError, "split"),
         ({"seed": -1}, ValueError, "seed"),
         ({"canvas": DIGIT_SIZE}, ValueError, "canvas"),
+        ({"digits_per_scene": 0}, ValueError, "digits_per_scene"),
         ({"digits_per_scene": 5}, ValueError, "digits_per_scene"),
         ({"noise": -0.1}, ValueError, "noise"),
         ({"noise": "a"}, TypeError, "noise"),
+        ({"noise": True}, TypeError, "noise"),
     ],
 )
-def test_make_scenes_checks_arguments(kwargs, error, name):
+def test_make_scenes_rejects(kwargs, error, name):
     args = {"count": 1, "split": "train", "seed": 0} | kwargs
     with pytest.raises(error, match=name):
         make_scenes(**args)
 
 
-def test_cross_entropy_really_ignores_255():
+def test_cross_entropy_ignores_the_rim_label():
     torch.manual_seed(0)
     logits = torch.randn(2, NUM_CLASSES, 6, 6)
     labels = torch.randint(0, NUM_CLASSES, (2, 6, 6))
@@ -124,22 +141,29 @@ def test_cross_entropy_really_ignores_255():
     assert torch.allclose(loss_fn(logits, labels), per_pixel[kept].mean())
 
 
-HAND_TARGET = torch.tensor([[0, 0, 1], [1, 255, 2]])
+HAND_TARGET = torch.tensor([[0, 0, 1], [1, IGNORE, 2]])
 HAND_PRED = torch.tensor([[0, 1, 1], [1, 0, 0]])
 HAND_CONFUSION = [[1, 1, 0], [0, 2, 0], [1, 0, 0]]
 
 
 def test_confusion_on_a_hand_made_case():
     assert confusion(HAND_PRED, HAND_TARGET, 3).tolist() == HAND_CONFUSION
-    assert _confusion(HAND_PRED, HAND_TARGET, 3).tolist() == HAND_CONFUSION
+
+
+def test_confusion_counts_every_labelled_pixel_once(six_test_scenes):
+    labels = six_test_scenes.labels
+    pred = torch.randint(0, NUM_CLASSES, labels.shape, generator=torch.Generator().manual_seed(0))
+    n = confusion(pred, labels)
+    assert n.shape == (NUM_CLASSES, NUM_CLASSES)
+    assert n.sum() == (labels != IGNORE).sum()
+    assert n.sum(dim=1).tolist() == [(labels == k).sum().item() for k in range(NUM_CLASSES)]
 
 
 def test_mean_iou_and_pixel_accuracy_on_a_hand_made_case():
     n = torch.tensor(HAND_CONFUSION)
     # class 0: 1 / (2 + 2 - 1); class 1: 2 / (2 + 3 - 2); class 2: 0 / (1 + 0 - 0)
     assert mean_iou(n) == pytest.approx((1 / 3 + 2 / 3 + 0) / 3)
-    assert _mean_iou(n) == pytest.approx(1 / 3)
-    assert pixel_accuracy(n) == _pixel_accuracy(n) == pytest.approx(3 / 5)
+    assert pixel_accuracy(n) == pytest.approx(3 / 5)
 
 
 def test_mean_iou_skips_classes_that_never_occur():
@@ -147,30 +171,72 @@ def test_mean_iou_skips_classes_that_never_occur():
     assert mean_iou(n) == 1.0
 
 
-def test_metric_arguments_are_checked():
-    with pytest.raises(TypeError, match="pred"):
-        confusion(HAND_PRED.float(), HAND_TARGET, 3)
-    with pytest.raises(ValueError, match="same shape"):
-        confusion(HAND_PRED[:1], HAND_TARGET, 3)
-    with pytest.raises(ValueError, match="num_classes"):
-        confusion(HAND_PRED, HAND_TARGET, 2)
-    with pytest.raises(TypeError, match="confusion"):
-        mean_iou(torch.ones(3))
-    with pytest.raises(ValueError, match="confusion"):
-        pixel_accuracy(torch.zeros(2, 2))
+@pytest.mark.parametrize(
+    ("pred", "target", "num_classes", "error", "match"),
+    [
+        (HAND_PRED.float(), HAND_TARGET, 3, TypeError, "pred"),
+        (HAND_PRED.tolist(), HAND_TARGET, 3, TypeError, "pred"),
+        (HAND_PRED, HAND_TARGET.int(), 3, TypeError, "target"),
+        (HAND_PRED[:1], HAND_TARGET, 3, ValueError, "same shape"),
+        (HAND_PRED[0], HAND_TARGET[0], 3, ValueError, "same shape"),
+        (HAND_PRED, HAND_TARGET, 0, ValueError, "num_classes"),
+        (HAND_PRED, HAND_TARGET, 3.0, TypeError, "num_classes"),
+        (HAND_PRED, HAND_TARGET, 2, ValueError, "target must hold classes"),
+        (HAND_PRED - 1, HAND_TARGET, 3, ValueError, "pred must hold classes"),
+    ],
+)
+def test_confusion_rejects(pred, target, num_classes, error, match):
+    with pytest.raises(error, match=match):
+        confusion(pred, target, num_classes)
+
+
+@pytest.mark.parametrize("measure", [mean_iou, pixel_accuracy])
+@pytest.mark.parametrize(
+    ("n", "error", "match"),
+    [
+        (HAND_CONFUSION, TypeError, "n must be a torch.Tensor"),
+        (torch.ones(3), ValueError, "n must have 2 dimensions"),
+        (torch.ones(2, 3), ValueError, "square"),
+        (torch.zeros(2, 2), ValueError, "at least one pixel"),
+        (torch.tensor([[2, -1], [0, 1]]), ValueError, "non-negative"),
+    ],
+)
+def test_measures_of_a_confusion_matrix_reject(measure, n, error, match):
+    with pytest.raises(error, match=match):
+        measure(n)
 
 
 def test_stroke_disagreement_counts_pairs_inside_one_stroke():
-    target = torch.tensor([[3, 3, 255, 0], [3, 4, 4, 0]])
+    target = torch.tensor([[3, 3, IGNORE, 0], [3, 4, 4, 0]])
     pred = torch.tensor([[3, 5, 0, 0], [3, 4, 9, 1]])
     # pairs inside one digit: (0,0)-(0,1) differ, (0,0)-(1,0) agree, (1,1)-(1,2) differ
     assert stroke_disagreement(pred, target) == pytest.approx(2 / 3)
-    assert _stroke_disagreement(pred, target) == pytest.approx(2 / 3)
     assert stroke_disagreement(target, target) == 0.0
-    with pytest.raises(ValueError, match="adjacent stroke"):
-        stroke_disagreement(
-            torch.zeros(2, 2, dtype=torch.long), torch.zeros(2, 2, dtype=torch.long)
-        )
+
+
+@pytest.mark.parametrize(
+    ("pred", "target", "error", "match"),
+    [
+        (HAND_PRED.float(), HAND_TARGET, TypeError, "pred"),
+        (HAND_PRED, HAND_TARGET.tolist(), TypeError, "target"),
+        (HAND_PRED[:1], HAND_TARGET, ValueError, "same shape"),
+        (
+            torch.zeros(2, 2, dtype=torch.long),
+            torch.zeros(2, 2, dtype=torch.long),
+            ValueError,
+            "adjacent stroke",
+        ),
+        (
+            torch.zeros(2, 2, dtype=torch.long),
+            torch.tensor([[1, 0], [0, 1]]),
+            ValueError,
+            "adjacent stroke",
+        ),
+    ],
+)
+def test_stroke_disagreement_rejects(pred, target, error, match):
+    with pytest.raises(error, match=match):
+        stroke_disagreement(pred, target)
 
 
 def test_segnet_parameters_do_not_depend_on_the_rates():
@@ -196,14 +262,26 @@ def test_segnet_output_sees_only_the_coverage_of_its_rates():
     assert not (seen & ~allowed).any()  # never a pixel outside the coverage map
 
 
-def test_public_model_classes_check_and_match_their_cores():
-    assert isinstance(SegNet([1]), _SegNet)
-    assert tuple(DilatedBlock(3, 2)(torch.randn(1, 3, 7, 7)).shape) == (1, 3, 7, 7)
-    with pytest.raises(ValueError, match="dilation"):
-        DilatedBlock(3, 0)
-    with pytest.raises(TypeError, match="channels"):
-        DilatedBlock(2.0, 1)
-    with pytest.raises(ValueError, match="dilations"):
-        SegNet([])
-    with pytest.raises(ValueError, match="width"):
-        SegNet([1], width=0)
+def test_dilated_block_keeps_the_size_and_adds_its_input():
+    torch.manual_seed(0)
+    block = DilatedBlock(3, dilation=2).eval()
+    nn.init.zeros_(block.bn.weight)  # BN(conv(x)) = 0, so the block is ReLU(x)
+    x = torch.randn(1, 3, 7, 7)
+    assert torch.equal(block(x), torch.relu(x))
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (lambda: DilatedBlock(3, dilation=0), ValueError, "dilation"),
+        (lambda: DilatedBlock(2.0, dilation=1), TypeError, "channels"),
+        (lambda: SegNet([]), ValueError, "dilations"),
+        (lambda: SegNet([1, 0]), ValueError, "dilations"),
+        (lambda: SegNet(3), TypeError, "dilations"),
+        (lambda: SegNet([1], width=0), ValueError, "width"),
+        (lambda: SegNet([1], num_classes=0), ValueError, "num_classes"),
+    ],
+)
+def test_model_classes_reject(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
