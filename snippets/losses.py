@@ -1,8 +1,9 @@
-"""Loss functions written from scratch in plain torch, checked against ``torch.nn``.
+"""Loss functions written from scratch in plain torch, each checked against ``torch.nn``: the
+pages of the loss-functions chapter show them, under the names a reader imports.
 
-Each function validates its arguments and raises an error that names the argument, so a
-mistake such as float targets for cross-entropy fails loudly instead of training quietly on
-nonsense. ``tests/test_losses.py`` compares every function with its ``torch.nn`` twin.
+Each function checks its arguments and raises an error that names the argument, so a mistake
+such as float targets for cross-entropy fails loudly instead of training quietly on nonsense.
+``tests/test_losses.py`` compares every loss with its ``torch.nn`` or torchvision twin.
 """
 
 from __future__ import annotations
@@ -13,93 +14,58 @@ import math
 import torch
 
 # --8<-- [end:imports]
+# isort: split
+from snippets.checks import check_choice, check_int, check_number, check_tensor, check_type
 
 REDUCTIONS = ("mean", "sum", "none")
+INT64 = torch.iinfo(torch.int64)  # the range of a class index held as torch.long
 
 
-def _check_tensor(name: str, value: object) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    return value
+# --8<-- [start:reduce_losses]
+def reduce_losses(
+    losses: torch.Tensor,
+    *,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    # --8<-- [end:reduce_losses]
+    """Combine per-element losses as the ``reduction`` argument of ``torch.nn`` losses does.
 
+    ```python
+    import torch
+    from snippets.losses import reduce_losses
 
-def _check_float(name: str, value: torch.Tensor) -> None:
-    if not value.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got {value.dtype}")
+    losses = torch.tensor([0.25, 0.25, 0.0, 1.0])
+    print(reduce_losses(losses).item(), reduce_losses(losses, reduction="sum").item())
+    #> 0.375 1.5
+    ```
 
+    Args:
+        losses: one loss per element, a tensor of any shape.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (``losses`` unchanged).
 
-def _check_number(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a float, got {type(value).__name__}")
-
-
-def _check_reduction(reduction: object) -> None:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of 'mean', 'sum', 'none', got {reduction!r}")
-
-
-def _check_same_shape(input: torch.Tensor, target: torch.Tensor) -> None:
-    if input.shape != target.shape:
-        raise ValueError(
-            f"target must have the same shape as input, got target {tuple(target.shape)} "
-            f"and input {tuple(input.shape)}"
-        )
-
-
-def _check_not_empty(input: torch.Tensor) -> None:
-    if input.numel() == 0:
-        raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
-
-
-def _check_logits_and_target(logits: object, target: object) -> None:
-    """Checks shared by the losses on logits: float tensors of one shape, not empty."""
-    _check_tensor("logits", logits)
-    _check_tensor("target", target)
-    _check_float("logits", logits)
-    _check_float("target", target)
-    if logits.shape != target.shape:
-        raise ValueError(
-            f"target must have the same shape as logits, got target {tuple(target.shape)} "
-            f"and logits {tuple(logits.shape)}"
-        )
-    if logits.numel() == 0:
-        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
-
-
-def _check_elementwise(input: object, target: object, reduction: object) -> None:
-    """Checks shared by the element-wise losses: float tensors of one shape, a known reduction."""
-    _check_tensor("input", input)
-    _check_tensor("target", target)
-    _check_float("input", input)
-    _check_float("target", target)
-    _check_same_shape(input, target)
-    _check_not_empty(input)
-    _check_reduction(reduction)
-
-
-# --8<-- [start:reduce]
-def _reduce(losses: torch.Tensor, reduction: str) -> torch.Tensor:
-    """Combine per-element losses: 'mean', 'sum' or 'none'."""
+    Raises:
+        TypeError: if ``losses`` is not a tensor.
+        ValueError: if ``reduction`` is unknown.
+    """
+    check_tensor("losses", losses)
+    check_choice("reduction", reduction, REDUCTIONS)
+    # --8<-- [start:reduce_losses-body]
     if reduction == "mean":
         return losses.mean()
     if reduction == "sum":
         return losses.sum()
     return losses
-
-
-# --8<-- [end:reduce]
+    # --8<-- [end:reduce_losses-body]
 
 
 # --8<-- [start:mse]
-def _mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
-    """Mean squared error, no argument checks."""
-    return _reduce((input - target) ** 2, reduction)
-
-
-# --8<-- [end:mse]
-
-
-def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+def mse(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    # --8<-- [end:mse]
     """Mean squared error, like ``torch.nn.MSELoss``.
 
     ```python
@@ -121,55 +87,32 @@ def mse(input: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> t
         TypeError: if ``input`` or ``target`` is not a floating-point tensor.
         ValueError: if the shapes differ, ``input`` is empty or ``reduction`` is unknown.
     """
-    _check_elementwise(input, target, reduction)
-    return _mse(input, target, reduction)
+    check_tensor("input", input, floating=True)
+    check_tensor("target", target, floating=True)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"target must have the same shape as input, got target {tuple(target.shape)} "
+            f"and input {tuple(input.shape)}"
+        )
+    if input.numel() == 0:
+        raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
+    check_choice("reduction", reduction, REDUCTIONS)
+    # --8<-- [start:mse-body]
+    return reduce_losses((input - target) ** 2, reduction=reduction)
+    # --8<-- [end:mse-body]
 
 
 # --8<-- [start:cross_entropy]
-def _cross_entropy(
-    logits: torch.Tensor,
-    target: torch.Tensor,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-    *,
-    weight: torch.Tensor | None = None,
-    ignore_index: int = -100,
-) -> torch.Tensor:
-    """Cross-entropy over dim 1 of (N, C) or (N, C, d1, ..., dk) logits, no argument checks."""
-    c = logits.shape[1]
-    # log softmax, stable: subtract the log-sum-exp instead of dividing exponentials
-    log_p = logits - torch.logsumexp(logits, dim=1, keepdim=True)
-    w = torch.ones(c, dtype=logits.dtype) if weight is None else weight.to(logits.dtype)
-    w_dim1 = w.view(1, c, *[1] * (logits.dim() - 2))  # class weights along dim 1
-    smooth = -(w_dim1 * log_p).sum(dim=1) / c  # the uniform part of a smoothed target
-    if target.is_floating_point():  # class probabilities, same shape as logits
-        losses = -(w_dim1 * target * log_p).sum(dim=1)
-        losses = (1 - label_smoothing) * losses + label_smoothing * smooth
-        denominator = torch.tensor(losses.numel(), dtype=logits.dtype)
-    else:  # class indices, shape (N, d1, ..., dk); ignored positions count for nothing
-        keep = target != ignore_index
-        safe = torch.where(keep, target, 0)
-        w_y = w[safe] * keep  # weight of each position's true class, 0 if ignored
-        nll = -log_p.gather(1, safe.unsqueeze(1)).squeeze(1) * w_y
-        losses = (1 - label_smoothing) * nll + label_smoothing * smooth * keep
-        denominator = w_y.sum()  # 'mean' divides by the summed weights: 0/0 = nan if all ignored
-    if reduction == "none":
-        return losses
-    return losses.sum() if reduction == "sum" else losses.sum() / denominator
-
-
-# --8<-- [end:cross_entropy]
-
-
 def cross_entropy(
     logits: torch.Tensor,
     target: torch.Tensor,
+    *,
     label_smoothing: float = 0.0,
     reduction: str = "mean",
-    *,
     weight: torch.Tensor | None = None,
     ignore_index: int = -100,
 ) -> torch.Tensor:
+    # --8<-- [end:cross_entropy]
     """Cross-entropy from raw logits, like ``torch.nn.CrossEntropyLoss``.
 
     The classes are along dim 1: ``logits`` has shape ``(N, C)``, or ``(N, C, d1, ..., dk)``
@@ -204,7 +147,7 @@ def cross_entropy(
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per position).
         weight: optional floating-point weight per class, shape ``(C,)``.
         ignore_index: a class index whose positions add nothing to the loss or to the
-            gradient (only for class-index targets); default -100.
+            gradient (only for class-index targets); default -100, as in PyTorch.
 
     Raises:
         TypeError: if the tensors have the wrong dtype (e.g. float indices, integer
@@ -214,33 +157,28 @@ def cross_entropy(
             ``ignore_index``, a probability target outside ``[0, 1]``, a ``weight`` of the
             wrong shape or an unknown ``reduction``.
     """
-    _check_tensor("logits", logits)
-    _check_tensor("target", target)
-    _check_float("logits", logits)
+    check_tensor("logits", logits, floating=True)
+    check_tensor("target", target)
     if logits.dim() < 2:
         raise ValueError(
             f"logits must have shape (N, C) or (N, C, d1, ..., dk), got {tuple(logits.shape)}"
         )
-    n, c = logits.shape[:2]
     if logits.numel() == 0:
         raise ValueError(
             f"logits must hold at least one sample and one class, got {tuple(logits.shape)}"
         )
-    _check_number("label_smoothing", label_smoothing)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
-    _check_reduction(reduction)
+    check_number("label_smoothing", label_smoothing, 0.0, 1.0)
+    check_choice("reduction", reduction, REDUCTIONS)
+    n, c = logits.shape[:2]
     if weight is not None:
-        _check_tensor("weight", weight)
-        _check_float("weight", weight)
+        check_tensor("weight", weight, floating=True)
         if weight.shape != (c,):
             raise ValueError(f"weight must have shape (C,) = ({c},), got {tuple(weight.shape)}")
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, int):
-        raise TypeError(f"ignore_index must be an integer, got {type(ignore_index).__name__}")
-
+    check_int("ignore_index", ignore_index, INT64.min, INT64.max)
     dense = logits.dim() > 2
     index_shape = (n, *logits.shape[2:])
     index_name = "(N, d1, ..., dk)" if dense else "(N,)"
+    probability_name = "(N, C, d1, ..., dk)" if dense else "(N, C)"
     if target.shape == index_shape:
         if target.is_floating_point() or target.dtype == torch.bool:
             raise TypeError(
@@ -253,44 +191,51 @@ def cross_entropy(
                 f"target class indices must be in [0, {c}) or equal ignore_index "
                 f"({ignore_index}), got {sorted(set(counted.tolist()))}"
             )
-        target = target.long()
     elif target.shape == logits.shape:
         if not target.is_floating_point():
             raise TypeError(
-                f"target of shape {'(N, C, d1, ..., dk)' if dense else '(N, C)'} must hold "
-                f"class probabilities as floats, got {target.dtype}; for class indices "
-                f"pass shape {index_name}"
+                f"target of shape {probability_name} must hold class probabilities as floats, "
+                f"got {target.dtype}; for class indices pass shape {index_name}"
             )
         if target.min() < 0 or target.max() > 1:
             raise ValueError("target probabilities must be in [0, 1]")
-        target = target.to(logits.dtype)
     else:
         raise ValueError(
             f"target must have shape {index_name} = {index_shape} or "
-            f"{'(N, C, d1, ..., dk)' if dense else '(N, C)'} = {tuple(logits.shape)}, "
-            f"got {tuple(target.shape)}"
+            f"{probability_name} = {tuple(logits.shape)}, got {tuple(target.shape)}"
         )
-    return _cross_entropy(
-        logits, target, label_smoothing, reduction, weight=weight, ignore_index=ignore_index
-    )
+    # --8<-- [start:cross_entropy-body]
+    c = logits.shape[1]  # number of classes
+    # stable log-softmax: subtract the log-sum-exp, never divide exponentials
+    log_p = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+    w = (torch.ones(c) if weight is None else weight).to(logits.dtype)
+    w_dim1 = w.view(1, c, *[1] * (logits.dim() - 2))  # class weights along dim 1
+    smooth = -(w_dim1 * log_p).sum(dim=1) / c  # label smoothing's uniform part
+    if target.is_floating_point():  # class probabilities, same shape as logits
+        losses = -(w_dim1 * target * log_p).sum(dim=1)
+        losses = (1 - label_smoothing) * losses + label_smoothing * smooth
+        denominator = torch.tensor(losses.numel(), dtype=losses.dtype)
+    else:  # class indices (N, d1, ..., dk); ignored positions count for nothing
+        keep = target != ignore_index
+        safe = torch.where(keep, target, 0).long()  # class 0 where ignored
+        w_y = w[safe] * keep  # the true class's weight, 0 where ignored
+        nll = -log_p.gather(dim=1, index=safe.unsqueeze(1)).squeeze(1) * w_y
+        losses = (1 - label_smoothing) * nll + label_smoothing * smooth * keep
+        denominator = w_y.sum()  # summed weights; 0 / 0 = nan if all ignored
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.sum() / denominator
+    # --8<-- [end:cross_entropy-body]
 
 
 # --8<-- [start:binary_cross_entropy]
-def _binary_cross_entropy(
-    input: torch.Tensor, target: torch.Tensor, reduction: str = "mean"
-) -> torch.Tensor:
-    """Binary cross-entropy of probabilities, each log clamped at -100 as BCELoss does."""
-    log_p = torch.log(input).clamp(min=-100)
-    log_not_p = torch.log(1 - input).clamp(min=-100)
-    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction)
-
-
-# --8<-- [end:binary_cross_entropy]
+LOG_MIN = -100.0  # BCELoss clamps each log here: no sample costs more than 100
 
 
 def binary_cross_entropy(
-    input: torch.Tensor, target: torch.Tensor, reduction: str = "mean"
+    input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean"
 ) -> torch.Tensor:
+    # --8<-- [end:binary_cross_entropy]
     """Binary cross-entropy from probabilities, like ``torch.nn.BCELoss``.
 
     As in PyTorch, each logarithm is clamped at -100, so one sample never costs more
@@ -316,41 +261,39 @@ def binary_cross_entropy(
         ValueError: if shapes differ, ``input`` is empty, a value lies outside ``[0, 1]``
             or ``reduction`` is unknown.
     """
-    _check_elementwise(input, target, reduction)
+    check_tensor("input", input, floating=True)
+    check_tensor("target", target, floating=True)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"target must have the same shape as input, got target {tuple(target.shape)} "
+            f"and input {tuple(input.shape)}"
+        )
+    if input.numel() == 0:
+        raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
+    check_choice("reduction", reduction, REDUCTIONS)
     if input.min() < 0 or input.max() > 1 or input.isnan().any():
         raise ValueError(
             "input must hold probabilities in [0, 1]; pass logits to the *_logits form"
         )
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
-    return _binary_cross_entropy(input, target, reduction)
+    # --8<-- [start:binary_cross_entropy-body]
+    log_p = torch.log(input).clamp(min=LOG_MIN)
+    log_not_p = torch.log(1 - input).clamp(min=LOG_MIN)
+    losses = -(target * log_p + (1 - target) * log_not_p)
+    return reduce_losses(losses, reduction=reduction)
+    # --8<-- [end:binary_cross_entropy-body]
 
 
 # --8<-- [start:binary_cross_entropy_with_logits]
-def _binary_cross_entropy_with_logits(
-    logits: torch.Tensor,
-    target: torch.Tensor,
-    pos_weight: torch.Tensor | None = None,
-    reduction: str = "mean",
-) -> torch.Tensor:
-    """Binary cross-entropy of logits, stable for any logit, no argument checks."""
-    # -log(sigmoid(x)) and -log(1 - sigmoid(x)) without computing exp of a large number
-    neg_log_p = torch.clamp(-logits, min=0) + torch.log1p(torch.exp(-logits.abs()))
-    neg_log_not_p = neg_log_p + logits
-    if pos_weight is not None:
-        neg_log_p = pos_weight * neg_log_p
-    return _reduce(target * neg_log_p + (1 - target) * neg_log_not_p, reduction)
-
-
-# --8<-- [end:binary_cross_entropy_with_logits]
-
-
 def binary_cross_entropy_with_logits(
     logits: torch.Tensor,
     target: torch.Tensor,
+    *,
     pos_weight: torch.Tensor | None = None,
     reduction: str = "mean",
 ) -> torch.Tensor:
+    # --8<-- [end:binary_cross_entropy_with_logits]
     """Binary cross-entropy from logits, stable, like ``torch.nn.BCEWithLogitsLoss``.
 
     Uses $-\\log\\sigma(x) = \\max(-x, 0) + \\log(1 + e^{-|x|})$, which never overflows.
@@ -377,13 +320,19 @@ def binary_cross_entropy_with_logits(
         ValueError: if shapes differ, ``logits`` is empty, ``target`` leaves ``[0, 1]``,
             ``pos_weight`` is negative or does not broadcast, or ``reduction`` is unknown.
     """
-    _check_logits_and_target(logits, target)
-    _check_reduction(reduction)
+    check_tensor("logits", logits, floating=True)
+    check_tensor("target", target, floating=True)
+    if target.shape != logits.shape:
+        raise ValueError(
+            f"target must have the same shape as logits, got target {tuple(target.shape)} "
+            f"and logits {tuple(logits.shape)}"
+        )
+    if logits.numel() == 0:
+        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
     if pos_weight is not None:
-        _check_tensor("pos_weight", pos_weight)
-        _check_float("pos_weight", pos_weight)
+        check_tensor("pos_weight", pos_weight, floating=True)
         if (pos_weight < 0).any():
             raise ValueError("pos_weight must be >= 0")
         try:
@@ -393,43 +342,35 @@ def binary_cross_entropy_with_logits(
                 f"pos_weight must broadcast to logits {tuple(logits.shape)}, "
                 f"got {tuple(pos_weight.shape)}"
             ) from None
-    return _binary_cross_entropy_with_logits(logits, target, pos_weight, reduction)
+    check_choice("reduction", reduction, REDUCTIONS)
+    # --8<-- [start:binary_cross_entropy_with_logits-body]
+    # -log(sigmoid(x)) and -log(1 - sigmoid(x)), never exp of a large number
+    neg_log_p = (-logits).clamp(min=0) + torch.log1p(torch.exp(-logits.abs()))
+    neg_log_not_p = neg_log_p + logits
+    if pos_weight is not None:
+        neg_log_p = pos_weight * neg_log_p
+    losses = target * neg_log_p + (1 - target) * neg_log_not_p
+    return reduce_losses(losses, reduction=reduction)
+    # --8<-- [end:binary_cross_entropy_with_logits-body]
 
 
 # --8<-- [start:sigmoid_focal_loss]
-def _sigmoid_focal_loss(
-    logits: torch.Tensor,
-    target: torch.Tensor,
-    alpha: float | None = 0.25,
-    gamma: float = 2.0,
-    reduction: str = "none",
-) -> torch.Tensor:
-    """Focal loss of Lin et al. (2017), Eq. 4 and 5, from logits; no argument checks."""
-    p = torch.sigmoid(logits)
-    p_t = target * p + (1 - target) * (1 - p)  # probability of the true class (Eq. 2)
-    ce = _binary_cross_entropy_with_logits(logits, target, reduction="none")  # -log p_t, stable
-    losses = (1 - p_t) ** gamma * ce  # Eq. 4: easy examples (p_t near 1) fade out
-    if alpha is not None:
-        losses = (target * alpha + (1 - target) * (1 - alpha)) * losses  # Eq. 5
-    return _reduce(losses, reduction)
-
-
-# --8<-- [end:sigmoid_focal_loss]
-
-
 def sigmoid_focal_loss(
     logits: torch.Tensor,
     target: torch.Tensor,
+    *,
     alpha: float | None = 0.25,
     gamma: float = 2.0,
     reduction: str = "none",
 ) -> torch.Tensor:
+    # --8<-- [end:sigmoid_focal_loss]
     """Sigmoid focal loss (Lin et al., 2017), like ``torchvision.ops.sigmoid_focal_loss``.
 
     $\\mathrm{FL}(p_t) = -\\alpha_t (1 - p_t)^\\gamma \\log p_t$, where $p_t$ is the predicted
-    probability of the true class. With ``gamma=0`` and ``alpha=None`` it is
-    ``BCEWithLogitsLoss``. The defaults are the paper's and torchvision's (``reduction``
-    ``"none"`` as in torchvision; ``alpha=None`` plays the role of torchvision's ``-1``).
+    probability of the true class (the paper's Eq. 2, 4 and 5). With ``gamma=0`` and
+    ``alpha=None`` it is ``BCEWithLogitsLoss``. The defaults are the paper's and
+    torchvision's (``reduction`` ``"none"`` as in torchvision; ``alpha=None`` plays the role
+    of torchvision's ``-1``).
 
     ```python
     import torch
@@ -454,32 +395,36 @@ def sigmoid_focal_loss(
         ValueError: if shapes differ, ``logits`` is empty, ``target`` leaves ``[0, 1]``,
             ``alpha`` leaves ``[0, 1]``, ``gamma`` < 0 or ``reduction`` is unknown.
     """
-    _check_logits_and_target(logits, target)
+    check_tensor("logits", logits, floating=True)
+    check_tensor("target", target, floating=True)
+    if target.shape != logits.shape:
+        raise ValueError(
+            f"target must have the same shape as logits, got target {tuple(target.shape)} "
+            f"and logits {tuple(logits.shape)}"
+        )
+    if logits.numel() == 0:
+        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
     if alpha is not None:
-        _check_number("alpha", alpha)
-        if not 0.0 <= alpha <= 1.0:
-            raise ValueError(f"alpha must be in [0, 1] or None, got {alpha}")
-    _check_number("gamma", gamma)
-    if gamma < 0:
-        raise ValueError(f"gamma must be >= 0, got {gamma}")
-    _check_reduction(reduction)
-    return _sigmoid_focal_loss(logits, target, alpha, gamma, reduction)
+        check_number("alpha", alpha, 0.0, 1.0)
+    check_number("gamma", gamma, 0.0)
+    check_choice("reduction", reduction, REDUCTIONS)
+    # --8<-- [start:sigmoid_focal_loss-body]
+    p = torch.sigmoid(logits)
+    p_t = target * p + (1 - target) * (1 - p)  # p of the true class (Eq. 2)
+    # -log p_t, computed stably from the logits
+    ce = binary_cross_entropy_with_logits(logits, target, reduction="none")
+    losses = (1 - p_t) ** gamma * ce  # Eq. 4: easy examples (p_t near 1) fade out
+    if alpha is not None:
+        losses = (target * alpha + (1 - target) * (1 - alpha)) * losses  # Eq. 5
+    return reduce_losses(losses, reduction=reduction)
+    # --8<-- [end:sigmoid_focal_loss-body]
 
 
 # --8<-- [start:pos_weight_from_counts]
-def _pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
-    """Negatives / positives per label of 0/1 targets (N,) or (N, L), no checks."""
-    positives = target.float().sum(dim=0)
-    negatives = target.shape[0] - positives
-    return negatives / positives
-
-
-# --8<-- [end:pos_weight_from_counts]
-
-
 def pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
+    # --8<-- [end:pos_weight_from_counts]
     """``pos_weight`` for ``BCEWithLogitsLoss``: negatives / positives, per label.
 
     ```python
@@ -499,14 +444,20 @@ def pos_weight_from_counts(target: torch.Tensor) -> torch.Tensor:
         ValueError: if ``target`` is empty, holds values other than 0 and 1, or some
             label has no positive example.
     """
-    _check_tensor("target", target)
+    check_tensor("target", target)
     if target.numel() == 0 or target.dim() not in (1, 2):
-        raise ValueError(f"target must have shape (N,) or (N, L) with N >= 1, got {target.shape}")
+        raise ValueError(
+            f"target must have shape (N,) or (N, L) with N >= 1, got {tuple(target.shape)}"
+        )
     if not ((target == 0) | (target == 1)).all():
         raise ValueError("target must hold only 0 and 1")
     if (target.float().sum(dim=0) == 0).any():
         raise ValueError("target must hold at least one positive example per label")
-    return _pos_weight_from_counts(target)
+    # --8<-- [start:pos_weight_from_counts-body]
+    positives = target.float().sum(dim=0)
+    negatives = target.shape[0] - positives
+    return negatives / positives
+    # --8<-- [end:pos_weight_from_counts-body]
 
 
 def double_softmax_floor(num_classes: int) -> float:
@@ -529,15 +480,12 @@ def double_softmax_floor(num_classes: int) -> float:
         TypeError: if ``num_classes`` is not an integer.
         ValueError: if ``num_classes`` < 2.
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int):
-        raise TypeError(f"num_classes must be an integer, got {type(num_classes).__name__}")
-    if num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes}")
+    check_int("num_classes", num_classes, 2)
     return math.log1p((num_classes - 1) / math.e)
 
 
 def house_prices(
-    n: int = 50, outliers: int = 0, seed: int = 0
+    *, n: int = 50, outliers: int = 0, seed: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Synthetic houses: size (100 m²) -> price, true line ``price = 2 * size + 1``.
 
@@ -553,56 +501,38 @@ def house_prices(
 
     Args:
         n: number of houses, >= 2.
-        outliers: how many prices to corrupt, in ``[0, n)``.
-        seed: seed of the random generator (same seed, same data).
+        outliers: how many prices to corrupt, in ``[0, n - 1]``.
+        seed: seed of the random generator, >= 0 (same seed, same data).
 
     Raises:
         TypeError: if an argument is not an integer.
-        ValueError: if ``n`` < 2 or ``outliers`` is outside ``[0, n)``.
+        ValueError: if ``n`` < 2, ``outliers`` is outside ``[0, n - 1]`` or ``seed`` < 0.
     """
-    for name, value in (("n", n), ("outliers", outliers), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n}")
-    if not 0 <= outliers < n:
-        raise ValueError(f"outliers must be in [0, n) = [0, {n}), got {outliers}")
+    check_int("n", n, 2)
+    check_int("outliers", outliers, 0, n - 1)
+    check_int("seed", seed, 0)
     generator = torch.Generator().manual_seed(seed)
-    size = 0.5 + 1.5 * torch.rand(n, 1, generator=generator)
+    size = 0.5 + 1.5 * torch.rand(n, 1, generator=generator)  # 50 to 200 m²
     price = 2.0 * size + 1.0 + 0.1 * torch.randn(n, 1, generator=generator)
     price[torch.randperm(n, generator=generator)[:outliers]] = 20.0
     return size, price
 
 
 # --8<-- [start:fit_line]
-def _fit_line(
-    x: torch.Tensor, y: torch.Tensor, loss_fn: torch.nn.Module, steps: int = 1000
-) -> tuple[float, float]:
-    """Fit y = w * x + b by full-batch gradient descent with momentum, no checks."""
-    x_mean = x.mean()
-    w = torch.zeros(1, requires_grad=True)
-    c = torch.zeros(1, requires_grad=True)  # intercept at x = mean(x): better conditioned
-    velocity = [torch.zeros(1), torch.zeros(1)]
-    for step in range(steps):
-        learning_rate = 0.25 * (1 + math.cos(math.pi * step / steps))
-        gradients = torch.autograd.grad(loss_fn(w * (x - x_mean) + c, y), (w, c))
-        with torch.no_grad():
-            for parameter, v, gradient in zip((w, c), velocity, gradients, strict=True):
-                v.mul_(0.9).add_(gradient)
-                parameter -= learning_rate * v
-    return w.item(), (c - w * x_mean).item()
-
-
-# --8<-- [end:fit_line]
-
-
 def fit_line(
-    x: torch.Tensor, y: torch.Tensor, loss_fn: torch.nn.Module, steps: int = 1000
+    x: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn: torch.nn.Module,
+    *,
+    steps: int = 1000,
+    learning_rate: float = 0.5,
+    momentum: float = 0.9,
 ) -> tuple[float, float]:
+    # --8<-- [end:fit_line]
     """Fit ``y ≈ w * x + b`` by full-batch gradient descent on ``loss_fn``; return (w, b).
 
-    Plain gradient descent with momentum 0.9 and a cosine-decaying learning rate from 0.5,
-    written out by hand so that every step is visible.
+    Plain gradient descent with momentum and a learning rate that decays along a cosine from
+    ``learning_rate`` to 0, written out by hand so that every step is visible.
 
     ```python
     import torch
@@ -615,23 +545,86 @@ def fit_line(
     ```
 
     Args:
-        x: inputs of shape ``(N, 1)``.
-        y: targets of shape ``(N, 1)``.
+        x: inputs, a floating-point tensor of shape ``(N, 1)``.
+        y: targets, a floating-point tensor of shape ``(N, 1)``.
         loss_fn: a loss module such as ``torch.nn.MSELoss()``.
         steps: number of gradient steps, >= 1.
+        learning_rate: the learning rate of the first step, > 0.
+        momentum: the share of the previous step kept in the next one, in ``[0, 1]``.
 
     Raises:
-        TypeError: if ``loss_fn`` is not an ``nn.Module`` or ``steps`` not an integer.
-        ValueError: if the shapes are not ``(N, 1)`` or ``steps`` < 1.
+        TypeError: if a tensor is not floating point, ``loss_fn`` is not an ``nn.Module``,
+            ``steps`` not an integer or ``learning_rate``/``momentum`` not a number.
+        ValueError: if the shapes are not ``(N, 1)``, ``steps`` < 1, ``learning_rate`` <= 0
+            or ``momentum`` is outside ``[0, 1]``.
     """
-    _check_tensor("x", x)
-    _check_tensor("y", y)
+    check_tensor("x", x, floating=True)
+    check_tensor("y", y, floating=True)
     if x.dim() != 2 or x.shape[1] != 1 or x.shape != y.shape:
-        raise ValueError(f"x and y must both have shape (N, 1), got {x.shape} and {y.shape}")
-    if not isinstance(loss_fn, torch.nn.Module):
-        raise TypeError(f"loss_fn must be a torch.nn.Module, got {type(loss_fn).__name__}")
-    if isinstance(steps, bool) or not isinstance(steps, int):
-        raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
-    if steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps}")
-    return _fit_line(x, y, loss_fn, steps)
+        raise ValueError(
+            f"x and y must both have shape (N, 1), got {tuple(x.shape)} and {tuple(y.shape)}"
+        )
+    check_type("loss_fn", loss_fn, torch.nn.Module)
+    check_int("steps", steps, 1)
+    check_number("learning_rate", learning_rate, 0.0, above=True)
+    check_number("momentum", momentum, 0.0, 1.0)
+    # --8<-- [start:fit_line-body]
+    x_mean = x.mean()
+    w = torch.zeros(1, requires_grad=True)
+    c = torch.zeros(1, requires_grad=True)  # prediction at x = mean(x)
+    velocity = [torch.zeros(1), torch.zeros(1)]
+    for step in range(steps):
+        # cosine decay from learning_rate to 0
+        rate = learning_rate * (1 + math.cos(math.pi * step / steps)) / 2
+        loss = loss_fn(w * (x - x_mean) + c, y)
+        gradients = torch.autograd.grad(loss, inputs=(w, c))
+        with torch.no_grad():
+            for param, v, grad in zip((w, c), velocity, gradients, strict=True):
+                v.mul_(momentum).add_(grad)
+                param -= rate * v
+    return w.item(), (c - w * x_mean).item()
+    # --8<-- [end:fit_line-body]
+
+
+# --8<-- [start:logit_gradients]
+def logit_gradients(
+    z: torch.Tensor,
+    *,
+    target: float = 1.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    # --8<-- [end:logit_gradients]
+    """|dL/dz| of one sigmoid output $a = \\sigma(z)$ under MSE and under cross-entropy.
+
+    MSE is ``torch.nn.MSELoss`` on $a$ (so $L = (a - y)^2$); cross-entropy is
+    ``torch.nn.BCEWithLogitsLoss`` on $z$. Both gradients come from autograd, one per
+    element of ``z``.
+
+    ```python
+    import torch
+    from snippets.losses import logit_gradients
+
+    mse_grad, ce_grad = logit_gradients(torch.tensor([-6.0, 0.0]), target=1.0)
+    print([round(g, 4) for g in mse_grad.tolist()], [round(g, 4) for g in ce_grad.tolist()])
+    #> [0.0049, 0.25] [0.9975, 0.5]
+    ```
+
+    Args:
+        z: logits, a 1-D floating-point tensor.
+        target: the label $y$, 0.0 or 1.0.
+
+    Raises:
+        TypeError: if ``z`` is not a floating-point tensor.
+        ValueError: if ``z`` is not 1-D or ``target`` is not 0.0 or 1.0.
+    """
+    check_tensor("z", z, floating=True, dims=(1,))
+    check_choice("target", target, (0.0, 1.0))
+    # --8<-- [start:logit_gradients-body]
+    y = torch.full_like(z, target)
+    z = z.detach().requires_grad_(True)  # a leaf of its own for autograd
+    # reduction="sum": each z_i gets the gradient of its own loss
+    mse_loss = torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z), y)
+    ce_loss = torch.nn.BCEWithLogitsLoss(reduction="sum")(z, y)
+    (mse_grad,) = torch.autograd.grad(mse_loss, inputs=z)
+    (ce_grad,) = torch.autograd.grad(ce_loss, inputs=z)
+    return mse_grad.abs(), ce_grad.abs()
+    # --8<-- [end:logit_gradients-body]

@@ -1,68 +1,18 @@
-"""Figures of the loss-functions chapter (drawn with matplotlib, imported lazily)."""
+"""Draw the figures of the loss-functions chapter (the gradient a logit gets on the likelihood
+page, the focal loss on the segmentation page); matplotlib is imported lazily."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# --8<-- [start:imports]
 import torch
 
-# --8<-- [end:imports]
+from snippets.losses import logit_gradients, sigmoid_focal_loss
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from snippets.plotting import Theme
-
-
-# --8<-- [start:logit_gradients]
-def _logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
-    """|dL/dz| of a sigmoid output under MSELoss and under BCEWithLogitsLoss, by autograd."""
-    y = torch.full_like(z, float(target))
-    grads = []
-    for loss_of in (
-        lambda z_: torch.nn.MSELoss(reduction="sum")(torch.sigmoid(z_), y),
-        lambda z_: torch.nn.BCEWithLogitsLoss(reduction="sum")(z_, y),
-    ):
-        z_ = z.detach().clone().requires_grad_(True)
-        loss_of(z_).backward()
-        grads.append(z_.grad.abs())
-    return grads[0], grads[1]
-
-
-# --8<-- [end:logit_gradients]
-
-
-def logit_gradients(z: torch.Tensor, target: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
-    """|dL/dz| of one sigmoid output $a = \\sigma(z)$ under MSE and under cross-entropy.
-
-    MSE is ``torch.nn.MSELoss`` on $a$ (so $L = (a - y)^2$); cross-entropy is
-    ``torch.nn.BCEWithLogitsLoss`` on $z$. Both gradients come from autograd.
-
-    ```python
-    import torch
-    from snippets.losses_figures import logit_gradients
-
-    mse_grad, ce_grad = logit_gradients(torch.tensor([-6.0, 0.0]), target=1.0)
-    print([round(g, 4) for g in mse_grad.tolist()], [round(g, 4) for g in ce_grad.tolist()])
-    #> [0.0049, 0.25] [0.9975, 0.5]
-    ```
-
-    Args:
-        z: logits, a 1-D floating-point tensor.
-        target: the label $y$, 0.0 or 1.0.
-
-    Raises:
-        TypeError: if ``z`` is not a floating-point tensor.
-        ValueError: if ``z`` is not 1-D or ``target`` is not 0.0 or 1.0.
-    """
-    if not isinstance(z, torch.Tensor) or not z.is_floating_point():
-        raise TypeError(f"z must be a floating-point torch.Tensor, got {type(z).__name__}")
-    if z.dim() != 1:
-        raise ValueError(f"z must be 1-D, got shape {tuple(z.shape)}")
-    if target not in (0.0, 1.0):
-        raise ValueError(f"target must be 0.0 or 1.0, got {target!r}")
-    return _logit_gradients(z, target)
 
 
 def draw_gradient(theme: Theme) -> Figure:
@@ -106,7 +56,6 @@ def draw_gradient(theme: Theme) -> Figure:
 
 def draw_focal(theme: Theme) -> Figure:
     """Focal loss against p_t for several gamma (0 is cross-entropy), like Lin et al. Fig. 1."""
-    from snippets.losses import sigmoid_focal_loss
     from snippets.plotting import new_figure
 
     p_t = torch.linspace(0.005, 0.995, 199, dtype=torch.float64)
