@@ -1,4 +1,7 @@
-"""Plain vs residual networks of equal depth, trained on scikit-learn's 8x8 digits.
+"""The residual-networks page's measurements: plain vs residual training, and gradient probes.
+
+Plain and residual networks of equal depth are trained on scikit-learn's 8x8 digits; the
+probes measure the identity path of pre-activation units and shattered gradients.
 
 Run the full experiment (under 2 minutes on 2 CPU cores) and rewrite the data file the
 page and its figures read (needs the `experiment` extras: scikit-learn and tqdm):
@@ -31,6 +34,14 @@ from torch import nn
 
 # --8<-- [end:imports]
 # isort: split
+from snippets.checks import (
+    check_bool,
+    check_int,
+    check_int_list,
+    check_number,
+    check_tensor,
+    check_type,
+)
 from snippets.data import RESULTS, read_results, spread
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
 from snippets.runs import rerun, run_all
@@ -39,7 +50,7 @@ SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation 
 DATA_FILE = RESULTS / "resnet-digits.json"
 
 
-# --8<-- [start:config]
+# --8<-- [start:Config]
 @dataclass(frozen=True)
 class Config:
     """Settings of one experiment; the defaults are the committed full run."""
@@ -56,28 +67,7 @@ class Config:
     threads: int = 1  # per process: for such small tensors one thread is the most efficient
 
 
-# --8<-- [end:config]
-
-
-def _check_config(config: Config) -> None:
-    if not isinstance(config, Config):
-        raise TypeError(f"config must be a Config, got {type(config).__name__}")
-    if not config.depths or any((d - 2) % 6 or d < 8 for d in config.depths):
-        raise ValueError(f"depths must be 6n + 2 with n >= 1, got {config.depths}")
-    if not config.seeds:
-        raise ValueError("seeds must hold at least one seed")
-    if config.steps < 1 or config.batch_size < 1:
-        raise ValueError(
-            f"steps and batch_size must be >= 1, got {config.steps} and {config.batch_size}"
-        )
-    if config.workers < 1 or config.threads < 1:
-        raise ValueError(
-            f"workers and threads must be >= 1, got {config.workers} and {config.threads}"
-        )
-    if config.warmup < 0:
-        raise ValueError(f"warmup must be >= 0, got {config.warmup}")
-    if not config.lr > 0:
-        raise ValueError(f"lr must be > 0, got {config.lr}")
+# --8<-- [end:Config]
 
 
 def load_digits_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -129,8 +119,7 @@ def gradient_norms(model: StageNet, x: torch.Tensor, y: torch.Tensor) -> list[fl
     Raises:
         TypeError: if ``model`` is not a ``StageNet``.
     """
-    if not isinstance(model, StageNet):
-        raise TypeError(f"model must be a StageNet, got {type(model).__name__}")
+    check_type("model", model, StageNet)
     model.train()
     model.zero_grad()
     F.cross_entropy(model(x), y).backward()
@@ -169,31 +158,8 @@ def train(
 
 
 # --8<-- [start:identity_path_errors]
-def _identity_path_errors(units: nn.Sequential, x: torch.Tensor, f_end: str) -> list[float]:
-    """Relative error of Eq. 5 at the input x_l of every unit (f_end: F's last layer)."""
-    xs, fs = [], []  # x_0 ... x_{L-1} and F(x_0) ... F(x_{L-1}), recorded during the pass
-    hooks = [unit.register_forward_pre_hook(lambda m, args: xs.append(args[0])) for unit in units]
-    hooks += [
-        getattr(unit, f_end).register_forward_hook(lambda m, args, out: fs.append(out))
-        for unit in units
-    ]
-    x_last = units(x.clone().requires_grad_())
-    for hook in hooks:
-        hook.remove()
-    g_last = torch.randn_like(x_last)  # E = sum(g_last * x_L), so dE/dx_L = g_last
-    grads = torch.autograd.grad((g_last * x_last).sum(), xs, retain_graph=True)  # dE/dx_l
-    # dE/dx_L . d/dx_l sum_{i>=l} F(x_i): one pass, as F(x_i) with i < l does not depend on x_l
-    through_f = torch.autograd.grad((g_last * sum(fs)).sum(), xs)
-    return [
-        ((g - (g_last + f)).norm() / g.norm()).item()  # Eq. 5: g = g_last (1 + d sum F / dx_l)
-        for g, f in zip(grads, through_f, strict=True)
-    ]
-
-
-# --8<-- [end:identity_path_errors]
-
-
 def identity_path_errors(units: nn.Sequential, x: torch.Tensor) -> list[float]:
+    # --8<-- [end:identity_path_errors]
     """How far a stack of residual units is from Eq. 5 of He et al. (ECCV 2016), per unit.
 
     For every unit input ``x_l``, compares ``dE/dx_l`` with ``dE/dx_L (1 + d/dx_l sum F)``,
@@ -201,8 +167,9 @@ def identity_path_errors(units: nn.Sequential, x: torch.Tensor) -> list[float]:
     ``F`` each unit's residual branch; returns ``|difference| / |dE/dx_l|``. Units are
     [`PreActBlock`][snippets.resnet.PreActBlock] (``F`` ends at ``conv2``; nothing follows the
     addition, so the error is float rounding) or [`BasicBlock`][snippets.resnet.BasicBlock] with an
-    identity shortcut (``F`` ends at ``bn2``; the ReLU after the addition breaks Eq. 5). BN
-    uses the batch statistics when the units are in training mode.
+    identity shortcut (``F`` ends at ``bn2``; the ReLU after the addition breaks Eq. 5), such as
+    the first blocks of a [`StageNet`][snippets.resnet.StageNet]. BN uses the batch statistics
+    when the units are in training mode.
 
     ```python
     import torch
@@ -225,49 +192,46 @@ def identity_path_errors(units: nn.Sequential, x: torch.Tensor) -> list[float]:
         TypeError: if ``units`` holds other modules or ``x`` is not a float tensor.
         ValueError: if ``units`` is empty.
     """
-    return _identity_path_errors(units, _checked_input(x), _branch_end(units))
-
-
-def _branch_end(units: object) -> str:
-    """The name of the last layer of F in every unit of ``units``, after checking them."""
-    if not isinstance(units, nn.Sequential) or len(units) == 0:
-        raise ValueError("units must be a non-empty nn.Sequential of residual units")
-    if all(isinstance(unit, PreActBlock) for unit in units):
-        return "conv2"
-    if all(
-        isinstance(unit, BasicBlock) and unit.residual and unit.downsample is None for unit in units
-    ):
-        return "bn2"
-    raise TypeError("units must all be PreActBlock, or all be BasicBlock with an identity shortcut")
-
-
-def _checked_input(x: object) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"x must be a floating-point torch.Tensor, got {type(x).__name__}")
-    return x
-
-
-# --8<-- [start:shortcut_share]
-def _shortcut_share(units: nn.Sequential, x: torch.Tensor, f_end: str) -> list[float]:
-    """|dE/dx_l| through the shortcuts alone (every F detached) over |dE/dx_L|, per unit."""
-    xs = []
+    _check_units(units)
+    check_tensor("x", x, floating=True)
+    # --8<-- [start:identity_path_errors-body]
+    f_end = "conv2" if isinstance(units[0], PreActBlock) else "bn2"  # the last layer of F
+    xs, fs = [], []  # x_0 ... x_{L-1} and F(x_0) ... F(x_{L-1}), recorded during the pass
     hooks = [unit.register_forward_pre_hook(lambda m, args: xs.append(args[0])) for unit in units]
-    hooks += [  # a forward hook that returns a value replaces the layer's output
-        getattr(unit, f_end).register_forward_hook(lambda m, args, out: out.detach())
+    hooks += [
+        getattr(unit, f_end).register_forward_hook(lambda m, args, out: fs.append(out))
         for unit in units
     ]
     x_last = units(x.clone().requires_grad_())
     for hook in hooks:
         hook.remove()
     g_last = torch.randn_like(x_last)  # E = sum(g_last * x_L), so dE/dx_L = g_last
-    grads = torch.autograd.grad((g_last * x_last).sum(), xs)  # only the shortcuts carry it
-    return [(g.norm() / g_last.norm()).item() for g in grads]
+    grads = torch.autograd.grad((g_last * x_last).sum(), xs, retain_graph=True)  # dE/dx_l
+    # dE/dx_L . d/dx_l sum_{i>=l} F(x_i): one pass, as F(x_i) with i < l does not depend on x_l
+    through_f = torch.autograd.grad((g_last * sum(fs)).sum(), xs)
+    return [
+        ((g - (g_last + f)).norm() / g.norm()).item()  # Eq. 5: g = g_last (1 + d sum F / dx_l)
+        for g, f in zip(grads, through_f, strict=True)
+    ]
+    # --8<-- [end:identity_path_errors-body]
 
 
-# --8<-- [end:shortcut_share]
+def _check_units(units: object) -> None:
+    """``units`` must be all pre-activation units, or all basic blocks with identity shortcuts."""
+    if not isinstance(units, nn.Sequential) or len(units) == 0:
+        raise ValueError("units must be a non-empty nn.Sequential of residual units")
+    if all(isinstance(unit, PreActBlock) for unit in units):
+        return
+    if all(
+        isinstance(unit, BasicBlock) and unit.residual and unit.downsample is None for unit in units
+    ):
+        return
+    raise TypeError("units must all be PreActBlock, or all be BasicBlock with an identity shortcut")
 
 
+# --8<-- [start:shortcut_share]
 def shortcut_share(units: nn.Sequential, x: torch.Tensor) -> list[float]:
+    # --8<-- [end:shortcut_share]
     """How much of ``dE/dx_L`` reaches each unit input ``x_l`` along the shortcuts alone.
 
     Runs ``units`` with every residual branch ``F`` cut out of the backward pass (its output
@@ -297,41 +261,30 @@ def shortcut_share(units: nn.Sequential, x: torch.Tensor) -> list[float]:
         TypeError: if ``units`` holds other modules or ``x`` is not a float tensor.
         ValueError: if ``units`` is empty.
     """
-    return _shortcut_share(units, _checked_input(x), _branch_end(units))
+    _check_units(units)
+    check_tensor("x", x, floating=True)
+    # --8<-- [start:shortcut_share-body]
+    f_end = "conv2" if isinstance(units[0], PreActBlock) else "bn2"  # the last layer of F
+    xs = []
+    hooks = [unit.register_forward_pre_hook(lambda m, args: xs.append(args[0])) for unit in units]
+    hooks += [  # a forward hook that returns a value replaces the layer's output
+        getattr(unit, f_end).register_forward_hook(lambda m, args, out: out.detach())
+        for unit in units
+    ]
+    x_last = units(x.clone().requires_grad_())
+    for hook in hooks:
+        hook.remove()
+    g_last = torch.randn_like(x_last)  # E = sum(g_last * x_L), so dE/dx_L = g_last
+    grads = torch.autograd.grad((g_last * x_last).sum(), xs)  # only the shortcuts carry it
+    return [(g.norm() / g_last.norm()).item() for g in grads]
+    # --8<-- [end:shortcut_share-body]
 
 
 # --8<-- [start:gradient_correlation]
-def _gradient_correlation(depth: int, residual: bool, width: int, points: int) -> float:
-    """Correlation of df/dx at neighbouring points of a 1-D grid, for a fresh network."""
-    first, last = nn.Linear(1, width), nn.Linear(width, 1)
-    layers = [  # BN, ReLU, weight: one pre-activation layer; momentum 1 stores the statistics
-        nn.Sequential(nn.BatchNorm1d(width, momentum=1.0), nn.ReLU(), nn.Linear(width, width))
-        for _ in range(depth)
-    ]
-
-    def f(x: torch.Tensor) -> torch.Tensor:
-        h = first(x)
-        for layer in layers:
-            h = h + layer(h) if residual else layer(h)  # the only difference
-        return last(h)
-
-    x = torch.linspace(-2.0, 2.0, points).unsqueeze(1)  # 1-D inputs on a grid
-    with torch.no_grad():
-        f(x)  # training mode: every BN takes the statistics of the grid
-    for layer in layers:
-        layer.eval()  # now each point's output depends on that point only
-    x.requires_grad_()
-    (g,) = torch.autograd.grad(f(x).sum(), x)  # g[i] = df/dx at x[i]
-    g = g.squeeze(1)
-    return torch.corrcoef(torch.stack([g[:-1], g[1:]]))[0, 1].item()
-
-
-# --8<-- [end:gradient_correlation]
-
-
 def gradient_correlation(
     depth: int, *, residual: bool, width: int = 64, points: int = 256
 ) -> float:
+    # --8<-- [end:gradient_correlation]
     """Correlation of the input gradients of neighbouring grid points (Balduzzi et al., 2017).
 
     Builds a fresh fully connected network of ``depth`` pre-activation layers
@@ -360,14 +313,34 @@ def gradient_correlation(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
     """
-    for name, value, minimum in (("depth", depth, 1), ("width", width, 2), ("points", points, 3)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__}")
-        if value < minimum:
-            raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    if not isinstance(residual, bool):
-        raise TypeError(f"residual must be a bool, got {type(residual).__name__}")
-    return _gradient_correlation(depth, residual, width, points)
+    check_int("depth", depth, 1)
+    check_bool("residual", residual)
+    check_int("width", width, 2)
+    check_int("points", points, 3)
+    # --8<-- [start:gradient_correlation-body]
+    first = nn.Linear(1, width)
+    last = nn.Linear(width, 1)
+    layers = [  # BN, ReLU, weight: one pre-activation layer; momentum 1 stores the statistics
+        nn.Sequential(nn.BatchNorm1d(width, momentum=1.0), nn.ReLU(), nn.Linear(width, width))
+        for _ in range(depth)
+    ]
+
+    def f(x: torch.Tensor) -> torch.Tensor:
+        h = first(x)
+        for layer in layers:
+            h = h + layer(h) if residual else layer(h)  # the only difference
+        return last(h)
+
+    x = torch.linspace(-2.0, 2.0, points).unsqueeze(1)  # 1-D inputs on a grid
+    with torch.no_grad():
+        f(x)  # training mode: every BN takes the statistics of the grid
+    for layer in layers:
+        layer.eval()  # now each point's output depends on that point only
+    x.requires_grad_()
+    (g,) = torch.autograd.grad(f(x).sum(), x)  # g[i] = df/dx at x[i]
+    g = g.squeeze(1)
+    return torch.corrcoef(torch.stack([g[:-1], g[1:]]))[0, 1].item()
+    # --8<-- [end:gradient_correlation-body]
 
 
 def gradient_correlations(
@@ -391,10 +364,11 @@ def gradient_correlations(
         seeds: seeds of torch's generator, one network per seed, at least one.
 
     Raises:
-        ValueError: if ``depths`` or ``seeds`` is empty, or a depth is < 1.
+        TypeError: if ``depths`` or ``seeds`` is not a sequence of integers.
+        ValueError: if ``depths`` or ``seeds`` is empty, a depth is < 1 or a seed < 0.
     """
-    if not depths or not seeds:
-        raise ValueError("depths and seeds must each hold at least one value")
+    check_int_list("depths", depths, 1)
+    check_int_list("seeds", seeds, 0)
     result: dict[str, list] = {"depths": list(depths)}
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a fixed summation order: deep plain nets amplify rounding
@@ -464,10 +438,21 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
         progress: show a tqdm progress bar.
 
     Raises:
-        TypeError: if ``config`` is not a [`Config`][Config].
+        TypeError: if ``config`` is not a [`Config`][Config] or a setting has the wrong type.
         ValueError: if a setting is out of range.
     """
-    _check_config(config)
+    check_type("config", config, Config)
+    check_int_list("config.depths", config.depths, 8)
+    if any((depth - 2) % 6 for depth in config.depths):
+        raise ValueError(f"config.depths must be 6n + 2 with n >= 1, got {config.depths}")
+    check_int_list("config.seeds", config.seeds, 0)
+    check_int("config.steps", config.steps, 1)
+    check_int("config.batch_size", config.batch_size, 1)
+    check_number("config.lr", config.lr, 0.0, above=True)
+    check_number("config.momentum", config.momentum, 0.0)
+    check_int("config.warmup", config.warmup, 0)
+    check_int("config.workers", config.workers, 1)
+    check_int("config.threads", config.threads, 1)
     jobs = [(s, d, r) for d in config.depths for s in config.seeds for r in (False, True)]
     jobs.sort(key=lambda job: -job[1])  # deepest first: balances the workers
     started = time.perf_counter()

@@ -1,6 +1,8 @@
-"""Figures of the residual-network chapter, drawn from ``docs/assets/data/resnet-digits.json``.
+"""The figures of the residual-networks page, drawn from the committed results and live probes.
 
-Regenerate with ``python -m snippets.plotting`` after ``python -m snippets.resnet_experiment``.
+The loss and gradient-norm figures read ``snippets/results/resnet-digits.json``; the shortcut
+share and the gradient correlation are computed when drawn. Regenerate with
+``python -m snippets.plotting`` (after ``python -m snippets.resnet_experiment`` for new results).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from snippets.checks import check_int
 from snippets.plotting import Theme, new_figure
 from snippets.resnet import BasicBlock, PreActBlock
 from snippets.resnet_experiment import gradient_correlations, load_results, shortcut_share
@@ -33,10 +36,10 @@ def moving_average(values: list[float], window: int = SMOOTHING) -> list[float]:
         window: how many values to average, >= 1.
 
     Raises:
+        TypeError: if ``window`` is not an integer.
         ValueError: if ``window`` < 1.
     """
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be an integer >= 1, got {window!r}")
+    check_int("window", window, 1)
     out = []
     for i in range(len(values)):
         chunk = values[max(0, i - window + 1) : i + 1]
@@ -106,10 +109,11 @@ def identity_path_shares(units: int = 30, channels: int = 16) -> dict[str, list[
         channels: channels of every unit, >= 1.
 
     Raises:
+        TypeError: if an argument is not an integer.
         ValueError: if an argument is < 1.
     """
-    if units < 1 or channels < 1:
-        raise ValueError(f"units and channels must be >= 1, got {units} and {channels}")
+    check_int("units", units, 1)
+    check_int("channels", channels, 1)
     torch.manual_seed(0)
     x = torch.randn(8, channels, 8, 8)
     original = nn.Sequential(*[BasicBlock(channels, channels) for _ in range(units)])

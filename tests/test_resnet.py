@@ -6,16 +6,15 @@ from snippets.params import count_parameters
 from snippets.resnet import (
     BasicBlock,
     Bottleneck,
+    PreActBlock,
     ResNet,
     StageNet,
     ZeroPadShortcut,
-    _ZeroPadShortcut,
-    conv3x3,
-    imagenet_resnet,
     projection_shortcut,
     resnet18,
     resnet50,
 )
+from snippets.resnet_experiment import identity_path_errors
 from tests.torchvision_compat import torchvision
 
 
@@ -25,7 +24,7 @@ from tests.torchvision_compat import torchvision
         (16, 16, 1, "A", type(None)),
         (16, 16, 1, "B", type(None)),
         (16, 16, 1, "C", nn.Sequential),
-        (16, 32, 2, "A", _ZeroPadShortcut),
+        (16, 32, 2, "A", ZeroPadShortcut),
         (16, 32, 2, "B", nn.Sequential),
         (16, 16, 2, "B", nn.Sequential),
         (16, 32, 1, "B", nn.Sequential),
@@ -80,22 +79,39 @@ def test_stage_net_depth_counts_weighted_layers(depth):
         assert net(torch.zeros(2, 1, 8, 8)).shape == (2, 10)
 
 
-def test_imagenet_resnets_match_torchvision_counts():
+def test_stage_net_is_built_of_the_public_basic_block():
+    net = StageNet(20)
+    assert all(type(block) is BasicBlock for block in net.blocks)
+    torch.manual_seed(0)
+    errors = identity_path_errors(net.blocks[:3], torch.randn(2, 16, 8, 8).relu())
+    assert len(errors) == 3 and min(errors) > 0.05  # the ReLU after each addition breaks Eq. 5
+
+
+def test_imagenet_resnet_counts_match_torchvision_and_grow_from_option_a_to_c():
     # torchvision's resnet18 / resnet34 report these totals in their weights metadata.
-    assert count_parameters(imagenet_resnet((2, 2, 2, 2))) == 11_689_512
-    assert count_parameters(imagenet_resnet((3, 4, 6, 3))) == 21_797_672
-    a = count_parameters(imagenet_resnet((3, 4, 6, 3), shortcut="A"))
-    c = count_parameters(imagenet_resnet((3, 4, 6, 3), shortcut="C"))
-    assert a < 21_797_672 < c
+    assert count_parameters(resnet18()) == 11_689_512
+    resnet34 = {o: count_parameters(ResNet(BasicBlock, (3, 4, 6, 3), shortcut=o)) for o in "ABC"}
+    assert resnet34["A"] < resnet34["B"] == 21_797_672 < resnet34["C"]
+
+
+@pytest.mark.parametrize("shortcut", ["A", "B", "C"])
+@pytest.mark.parametrize("builder", [resnet18, resnet50])
+def test_every_shortcut_option_gives_a_working_imagenet_resnet(builder, shortcut):
+    model = builder(num_classes=5, shortcut=shortcut).eval()
+    kinds = {type(block.downsample) for stage in (model.layer1, model.layer2) for block in stage}
+    expected = {"A": ZeroPadShortcut, "B": nn.Sequential, "C": nn.Sequential}[shortcut]
+    assert expected in kinds and (shortcut == "C") == (type(None) not in kinds)
+    with torch.no_grad():
+        assert model(torch.zeros(1, 3, 32, 32)).shape == (1, 5)
 
 
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: conv3x3(0, 4), ValueError, r"in_channels must be an integer >= 1, got 0"),
-        (lambda: conv3x3(4, -1), ValueError, r"out_channels must be an integer >= 1"),
-        (lambda: conv3x3(4, 4, stride=0), ValueError, r"stride must be an integer >= 1, got 0"),
-        (lambda: conv3x3(4.0, 4), TypeError, r"in_channels must be an integer"),
+        (lambda: BasicBlock(0, 4), ValueError, r"in_channels must be an integer >= 1, got 0"),
+        (lambda: BasicBlock(4, -1), ValueError, r"out_channels must be an integer >= 1"),
+        (lambda: BasicBlock(4, 4, stride=0), ValueError, r"stride must be an integer >= 1, got 0"),
+        (lambda: BasicBlock(4.0, 4), TypeError, r"in_channels must be an integer"),
         (lambda: BasicBlock(4, 4, shortcut="D"), ValueError, r"shortcut must be one of"),
         (lambda: BasicBlock(4, 4, residual=1), TypeError, r"residual must be a bool"),
         (lambda: ZeroPadShortcut(8, 4), ValueError, r"out_channels must be an integer >= 8"),
@@ -103,21 +119,25 @@ def test_imagenet_resnets_match_torchvision_counts():
         (lambda: StageNet(10), ValueError, r"depth must be 6n \+ 2"),
         (lambda: StageNet(2), ValueError, r"depth must be an integer >= 8"),
         (lambda: StageNet(8, widths=(4, 4)), ValueError, r"widths must hold 3"),
-        (lambda: StageNet(8, widths=(4, 0, 4)), ValueError, r"widths\[i\] must be"),
+        (lambda: StageNet(8, widths=(4, 0, 4)), ValueError, r"widths must contain integers >= 1"),
         (lambda: StageNet(8, num_classes=1), ValueError, r"num_classes must be"),
-        (lambda: imagenet_resnet((2, 2, 2)), ValueError, r"blocks_per_stage must hold 4"),
-        (lambda: imagenet_resnet((2, 0, 2, 2)), ValueError, r"blocks_per_stage\[i\]"),
+        (lambda: resnet18(shortcut="D"), ValueError, r"shortcut must be one of"),
+        (lambda: resnet50(shortcut="b"), ValueError, r"shortcut must be one of"),
         (lambda: BasicBlock(8, 4, shortcut="A"), ValueError, r"out_channels must be >= in_"),
         (lambda: BasicBlock(4, 4, dilation=0), ValueError, r"dilation must be an integer >= 1"),
         (lambda: Bottleneck(0, 4), ValueError, r"in_channels must be an integer >= 1"),
         (lambda: Bottleneck(4, 4, dilation=0), ValueError, r"dilation must be an integer >= 1"),
         (lambda: Bottleneck(4, 4, stride_on="3"), ValueError, r"stride_on must be one of"),
+        (lambda: Bottleneck(4, 4, shortcut="D"), ValueError, r"shortcut must be one of"),
+        (lambda: Bottleneck(64, 8, shortcut="A"), ValueError, r"planes must be >= 16 for option A"),
         (lambda: Bottleneck(4, 4.0), TypeError, r"planes must be an integer"),
         (lambda: ResNet(nn.Conv2d, (1, 1, 1, 1)), TypeError, r"block must be BasicBlock or"),
         (lambda: ResNet(Bottleneck, (1, 1, 1)), ValueError, r"layers must hold 4"),
-        (lambda: ResNet(Bottleneck, (1, 0, 1, 1)), ValueError, r"layers\[i\] must be"),
+        (lambda: ResNet(Bottleneck, (1, 0, 1, 1)), ValueError, r"layers must contain integers"),
+        (lambda: ResNet(Bottleneck, (1, 1.0, 1, 1)), TypeError, r"layers must contain integers"),
         (lambda: resnet50(num_classes=0), ValueError, r"num_classes must be an integer >= 1"),
         (lambda: resnet50(replace_stride_with_dilation=(True,)), ValueError, r"must hold 3"),
+        (lambda: resnet50(replace_stride_with_dilation="TTT"), ValueError, r"must hold 3 bools"),
         (
             lambda: resnet50(replace_stride_with_dilation=(0, 1, 1)),
             TypeError,
@@ -233,8 +253,6 @@ def test_resnet18_refuses_dilation_like_torchvision():
 
 
 def test_preact_block_is_x_plus_f_with_nothing_after():
-    from snippets.resnet import PreActBlock
-
     torch.manual_seed(0)
     block = PreActBlock(4).eval()
     nn.init.zeros_(block.conv2.weight)  # F(x) = 0, so the unit is the identity, negatives too
@@ -245,9 +263,8 @@ def test_preact_block_is_x_plus_f_with_nothing_after():
 
 
 def test_zero_init_residual_makes_identity_shortcut_blocks_identities_only():
-    # Page claim (R17): torchvision's zero_init_residual zeroes the last BN scale of each
-    # block; a block with an identity shortcut then maps x >= 0 to itself, a projection block
-    # to ReLU(downsample(x)).
+    # torchvision's zero_init_residual zeroes the last BN scale of each block; a block with an
+    # identity shortcut then maps x >= 0 to itself, a projection block to ReLU(downsample(x)).
     model = torchvision.models.resnet18(weights=None, zero_init_residual=True).eval()
     x = torch.rand(1, 64, 8, 8)
     with torch.no_grad():
@@ -255,33 +272,3 @@ def test_zero_init_residual_makes_identity_shortcut_blocks_identities_only():
         first = model.layer2[0]
         assert torch.allclose(first(x), torch.relu(first.downsample(x)))
         assert not torch.allclose(first(x)[:, :64], x[:, :, ::2, ::2])  # not the identity
-
-
-def test_the_shown_cores_are_what_the_public_classes_run():
-    from snippets.resnet import (
-        _BasicBlock,
-        _Bottleneck,
-        _PreActBlock,
-        _projection_shortcut,
-        _ResNet,
-        _StageNet,
-    )
-
-    x = torch.randn(2, 8, 6, 6)
-    for public, core, args in [
-        (BasicBlock, _BasicBlock, (8, 16, 2)),
-        (Bottleneck, _Bottleneck, (8, 4, 2)),
-        (ZeroPadShortcut, _ZeroPadShortcut, (8, 16, 2)),
-    ]:
-        torch.manual_seed(0)
-        a = public(*args).eval()
-        torch.manual_seed(0)
-        b = core(*args).eval()
-        assert isinstance(a, core)
-        assert torch.equal(a(x), b(x))
-    torch.manual_seed(0)
-    a = projection_shortcut(8, 16, 2)
-    torch.manual_seed(0)
-    assert torch.equal(a(x), _projection_shortcut(8, 16, 2)(x))
-    assert isinstance(resnet18(), _ResNet) and isinstance(StageNet(8), _StageNet)
-    assert _PreActBlock(8)(x).shape == x.shape

@@ -3,15 +3,20 @@ import math
 
 import pytest
 import torch
+from torch import nn
 
-from snippets.resnet import StageNet
+from snippets.resnet import BasicBlock, PreActBlock, StageNet
 from snippets.resnet_experiment import (
     DATA_FILE,
     Config,
+    gradient_correlation,
+    gradient_correlations,
     gradient_norms,
+    identity_path_errors,
     load_digits_tensors,
     load_results,
     run,
+    shortcut_share,
     summary,
     train,
 )
@@ -82,13 +87,18 @@ def test_digits_split_is_fixed():
 @pytest.mark.parametrize(
     ("config", "error", "match"),
     [
-        (Config(depths=(10,)), ValueError, r"depths must be 6n \+ 2"),
-        (Config(depths=()), ValueError, r"depths must be 6n \+ 2"),
-        (Config(seeds=()), ValueError, r"seeds must hold"),
-        (Config(steps=0), ValueError, r"steps and batch_size must be >= 1"),
-        (Config(workers=0), ValueError, r"workers and threads must be >= 1"),
-        (Config(warmup=-1), ValueError, r"warmup must be >= 0"),
-        (Config(lr=0.0), ValueError, r"lr must be > 0"),
+        (Config(depths=(10,)), ValueError, r"config.depths must be 6n \+ 2"),
+        (Config(depths=(2,)), ValueError, r"config.depths must contain integers >= 8"),
+        (Config(depths=()), ValueError, r"config.depths must contain at least one"),
+        (Config(seeds=()), ValueError, r"config.seeds must contain at least one"),
+        (Config(steps=0), ValueError, r"config.steps must be an integer >= 1"),
+        (Config(batch_size=0), ValueError, r"config.batch_size must be an integer >= 1"),
+        (Config(steps=1.5), TypeError, r"config.steps must be an integer"),
+        (Config(workers=0), ValueError, r"config.workers must be an integer >= 1"),
+        (Config(threads=0), ValueError, r"config.threads must be an integer >= 1"),
+        (Config(warmup=-1), ValueError, r"config.warmup must be an integer >= 0"),
+        (Config(lr=0.0), ValueError, r"config.lr must be a number > 0.0"),
+        (Config(momentum=-0.1), ValueError, r"config.momentum must be a number >= 0.0"),
         ("fast", TypeError, r"config must be a Config"),
     ],
 )
@@ -97,11 +107,51 @@ def test_bad_config_raises(config, error, match):
         run(config)
 
 
-def test_bad_inputs_raise():
-    with pytest.raises(TypeError, match="model must be a StageNet"):
-        gradient_norms(torch.nn.Linear(2, 2), torch.zeros(1, 2), torch.zeros(1))
-    with pytest.raises(ValueError, match="results must be a dict"):
-        summary({"runs": []})
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: gradient_norms(nn.Linear(2, 2), torch.zeros(1, 2), torch.zeros(1)),
+            TypeError,
+            r"model must be a StageNet",
+        ),
+        (lambda: summary({"runs": []}), ValueError, r"results must be a dict"),
+        (
+            lambda: identity_path_errors(nn.Sequential(), torch.zeros(1)),
+            ValueError,
+            r"units must be a non-empty",
+        ),
+        (
+            lambda: shortcut_share(nn.Sequential(BasicBlock(2, 4)), torch.zeros(1, 2, 4, 4)),
+            TypeError,
+            r"units must all be PreActBlock",
+        ),
+        (
+            lambda: shortcut_share(
+                nn.Sequential(BasicBlock(2, 2)), torch.zeros(1, 2, 4, 4, dtype=torch.long)
+            ),
+            TypeError,
+            r"x must be a floating-point",
+        ),
+        (lambda: gradient_correlation(0, residual=True), ValueError, r"depth must be an integer"),
+        (lambda: gradient_correlation(2, residual=1), TypeError, r"residual must be a bool"),
+        (
+            lambda: gradient_correlation(2, residual=True, width=2.0),
+            TypeError,
+            r"width must be an integer",
+        ),
+        (
+            lambda: gradient_correlation(2, residual=True, points=2),
+            ValueError,
+            r"points must be an integer >= 3",
+        ),
+        (lambda: gradient_correlations(depths=()), ValueError, r"depths must contain at least"),
+        (lambda: gradient_correlations(seeds=(-1,)), ValueError, r"seeds must contain integers"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 def test_committed_ordering_holds_for_every_seed():
@@ -117,10 +167,6 @@ def test_committed_ordering_holds_for_every_seed():
 
 
 def _stacks(units=6, channels=4):
-    from torch import nn
-
-    from snippets.resnet import BasicBlock, PreActBlock
-
     torch.manual_seed(0)
     original = nn.Sequential(*[BasicBlock(channels, channels) for _ in range(units)])
     preact = nn.Sequential(*[PreActBlock(channels) for _ in range(units)])
@@ -128,8 +174,6 @@ def _stacks(units=6, channels=4):
 
 
 def test_eq5_holds_for_the_preactivation_unit_and_not_for_the_original():
-    from snippets.resnet_experiment import identity_path_errors
-
     original, preact, x = _stacks()
     torch.manual_seed(1)
     assert max(identity_path_errors(preact, x)) < 1e-5
@@ -138,8 +182,6 @@ def test_eq5_holds_for_the_preactivation_unit_and_not_for_the_original():
 
 
 def test_shortcut_share_is_one_for_preactivation_and_shrinks_for_the_original():
-    from snippets.resnet_experiment import shortcut_share
-
     original, preact, x = _stacks()
     torch.manual_seed(1)
     assert shortcut_share(preact, x) == pytest.approx([1.0] * 6)
@@ -150,62 +192,8 @@ def test_shortcut_share_is_one_for_preactivation_and_shrinks_for_the_original():
 
 
 def test_shattered_gradients_plain_decorrelates_residual_does_not():
-    from snippets.resnet_experiment import gradient_correlations
-
     result = gradient_correlations(depths=(1, 32), seeds=(0, 1))
     assert result["depths"] == [1, 32]
     assert result["plain"][0] > 0.9 and result["residual"][0] > 0.9
     assert abs(result["plain"][1]) < 0.2  # white noise
     assert result["residual"][1] > 0.6
-
-
-def test_gradient_measurements_reject_bad_arguments():
-    from torch import nn
-
-    from snippets.resnet import BasicBlock
-    from snippets.resnet_experiment import (
-        gradient_correlation,
-        gradient_correlations,
-        identity_path_errors,
-        shortcut_share,
-    )
-
-    with pytest.raises(ValueError, match="units must be a non-empty"):
-        identity_path_errors(nn.Sequential(), torch.zeros(1))
-    with pytest.raises(TypeError, match="units must all be PreActBlock"):
-        shortcut_share(nn.Sequential(BasicBlock(2, 4)), torch.zeros(1, 2, 4, 4))
-    with pytest.raises(TypeError, match="x must be a floating-point"):
-        shortcut_share(nn.Sequential(BasicBlock(2, 2)), torch.zeros(1, 2, 4, 4, dtype=torch.long))
-    with pytest.raises(ValueError, match="depth must be an integer >= 1"):
-        gradient_correlation(0, residual=True)
-    with pytest.raises(TypeError, match="residual must be a bool"):
-        gradient_correlation(2, residual=1)
-    with pytest.raises(TypeError, match="width must be an integer"):
-        gradient_correlation(2, residual=True, width=2.0)
-    with pytest.raises(ValueError, match="depths and seeds"):
-        gradient_correlations(depths=())
-
-
-def test_the_shown_cores_give_what_the_public_functions_return():
-    from snippets.resnet_experiment import (
-        _gradient_correlation,
-        _identity_path_errors,
-        _shortcut_share,
-        gradient_correlation,
-        identity_path_errors,
-        shortcut_share,
-    )
-
-    _, preact, x = _stacks(units=3)
-    for public, core in (
-        (identity_path_errors, _identity_path_errors),
-        (shortcut_share, _shortcut_share),
-    ):
-        torch.manual_seed(2)
-        expected = public(preact, x)
-        torch.manual_seed(2)
-        assert core(preact, x, "conv2") == expected
-    torch.manual_seed(3)
-    expected = gradient_correlation(3, residual=True, width=8, points=16)
-    torch.manual_seed(3)
-    assert _gradient_correlation(3, True, 8, 16) == expected

@@ -3,7 +3,7 @@ from matplotlib.figure import Figure
 
 from snippets.plotting import DARK, LIGHT
 from snippets.resnet_experiment import load_results
-from snippets.resnet_figures import FIGURES, moving_average
+from snippets.resnet_figures import FIGURES, identity_path_shares, moving_average
 
 
 def test_figure_names_carry_the_chapter_prefix():
@@ -39,10 +39,20 @@ def test_moving_average():
     assert moving_average([], window=3) == []
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
-def test_moving_average_rejects_bad_windows(bad):
-    with pytest.raises(ValueError, match="window must be an integer >= 1"):
-        moving_average([1.0], window=bad)
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: moving_average([1.0], window=0), ValueError, r"window must be an integer >= 1"),
+        (lambda: moving_average([1.0], window=-1), ValueError, r"window must be an integer >= 1"),
+        (lambda: moving_average([1.0], window=1.5), TypeError, r"window must be an integer >= 1"),
+        (lambda: moving_average([1.0], window=True), TypeError, r"window must be an integer >= 1"),
+        (lambda: identity_path_shares(units=0), ValueError, r"units must be an integer >= 1"),
+        (lambda: identity_path_shares(channels=2.0), TypeError, r"channels must be an integer"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
 
 
 def test_new_figures_draw_two_lines_each():
