@@ -1,44 +1,31 @@
-"""Dilated (atrous) convolution: sizes, receptive fields and coverage of stacked layers.
+"""Dilated (atrous) convolution: sizes, receptive fields and coverage of stacked layers, and
+DeepLab's output stride and ASPP, as the dilated-convolution chapter shows them.
 
 The arithmetic functions are pure Python on integers (no torch), so that the same numbers can
-be reproduced anywhere; the torch helpers measure the same quantities on real ``nn.Conv2d``
+be reproduced anywhere; the torch functions measure the same quantities on real ``nn.Conv2d``
 layers.
 """
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import TypedDict
 
-# --8<-- [start:imports]
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 # --8<-- [end:imports]
 # isort: split
-from snippets.checks import check_int, check_int_list
+from snippets.checks import check_bool, check_int, check_int_list, check_tensor, check_type
 
 
 # --8<-- [start:effective_kernel_size]
-def _effective_kernel_size(k: int, d: int) -> int:
-    """Width of the input window a k-tap kernel at dilation d spans."""
-    return k + (k - 1) * (d - 1)
-
-
-# --8<-- [end:effective_kernel_size]
-
-
-# --8<-- [start:conv_output_size]
-def _conv_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
-    """Output length along one axis (Dumoulin & Visin, Relationship 15)."""
-    return (i + 2 * p - _effective_kernel_size(k, d)) // s + 1
-
-
-# --8<-- [end:conv_output_size]
-
-
 def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
+    # --8<-- [end:effective_kernel_size]
     """Width of the input window a dilated kernel spans: ``k + (k - 1)(d - 1)``.
 
     ```python
@@ -59,15 +46,22 @@ def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
         TypeError: if an argument is not an integer.
         ValueError: if an argument is smaller than 1.
     """
-    k = check_int("kernel_size", kernel_size, 1)
-    d = check_int("dilation", dilation, 1)
-    return _effective_kernel_size(k, d)
+    check_int("kernel_size", kernel_size, 1)
+    check_int("dilation", dilation, 1)
+    # --8<-- [start:effective_kernel_size-body]
+    return kernel_size + (kernel_size - 1) * (dilation - 1)
+    # --8<-- [end:effective_kernel_size-body]
 
 
+# --8<-- [start:conv_output_size]
 def conv_output_size(
     input_size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
 ) -> int:
+    # --8<-- [end:conv_output_size]
     """Output length along one axis: ``floor((i + 2p - k - (k - 1)(d - 1)) / s) + 1``.
+
+    The letters are those of Dumoulin & Visin's Relationship 15: ``i`` is ``input_size``,
+    ``k`` ``kernel_size``, ``s`` ``stride``, ``p`` ``padding`` and ``d`` ``dilation``.
 
     ```python
     from snippets.dilation import conv_output_size
@@ -92,34 +86,27 @@ def conv_output_size(
         ValueError: if an argument is out of range, or the padded input is shorter than the
             effective kernel (the output would be empty).
     """
-    i = check_int("input_size", input_size, 1)
-    s = check_int("stride", stride, 1)
-    p = check_int("padding", padding, 0)
-    k_eff = effective_kernel_size(kernel_size, dilation)
-    if i + 2 * p < k_eff:
+    check_int("input_size", input_size, 1)
+    check_int("kernel_size", kernel_size, 1)
+    check_int("stride", stride, 1)
+    check_int("padding", padding, 0)
+    check_int("dilation", dilation, 1)
+    if input_size + 2 * padding < effective_kernel_size(kernel_size, dilation):
         raise ValueError(
-            f"input_size + 2 * padding must be >= the effective kernel size {k_eff}, "
-            f"got {i + 2 * p}"
+            "input_size + 2 * padding must be >= the effective kernel size "
+            f"{effective_kernel_size(kernel_size, dilation)}, got {input_size + 2 * padding}"
         )
-    return _conv_output_size(i, kernel_size, s, p, dilation)
+    # --8<-- [start:conv_output_size-body]
+    k_hat = effective_kernel_size(kernel_size, dilation)
+    return (input_size + 2 * padding - k_hat) // stride + 1
+    # --8<-- [end:conv_output_size-body]
 
 
 # --8<-- [start:receptive_field]
-def _receptive_field(rates: list[int], k: int, strides: list[int]) -> int:
-    """Receptive field of a single-path stack: 1 + sum (k_eff - 1) * jump."""
-    field, jump = 1, 1
-    for rate, step in zip(rates, strides, strict=True):
-        field += (_effective_kernel_size(k, rate) - 1) * jump
-        jump *= step
-    return field
-
-
-# --8<-- [end:receptive_field]
-
-
 def receptive_field(
     dilations: Sequence[int], kernel_size: int = 3, strides: Sequence[int] | None = None
 ) -> int:
+    # --8<-- [end:receptive_field]
     """Receptive field of a stack of convolutions (Araujo et al. 2019, dilation included).
 
     ``r = 1 + sum_l (k_eff_l - 1) * s_1 * ... * s_(l-1)`` with ``k_eff_l`` the effective
@@ -144,40 +131,27 @@ def receptive_field(
         TypeError: if a rate, stride or the kernel size is not an integer.
         ValueError: if a value is smaller than 1 or the lengths differ.
     """
-    rates = check_int_list("dilations", dilations, 1)
+    check_int_list("dilations", dilations, 1)
     check_int("kernel_size", kernel_size, 1)
-    steps = [1] * len(rates) if strides is None else check_int_list("strides", strides, 1)
-    if len(steps) != len(rates):
-        raise ValueError(f"strides must have one entry per layer ({len(rates)}), got {len(steps)}")
-    return _receptive_field(rates, kernel_size, steps)
+    if strides is not None and len(check_int_list("strides", strides, 1)) != len(dilations):
+        raise ValueError(
+            f"strides must have one entry per layer ({len(dilations)}), got {len(strides)}"
+        )
+    # --8<-- [start:receptive_field-body]
+    if strides is None:
+        strides = [1] * len(dilations)
+    field, jump = 1, 1  # jump: input pixels between neighbouring pixels this layer reads
+    for rate, stride in zip(dilations, strides, strict=True):
+        field += (effective_kernel_size(kernel_size, rate) - 1) * jump
+        jump *= stride
+    return field
+    # --8<-- [end:receptive_field-body]
 
 
-# --8<-- [start:coverage]
-def _coverage_1d(dilations: list[int], kernel_size: int) -> list[int]:
-    """Paths from each input offset to one output, along one axis."""
-    counts = [1]
-    for rate in dilations:
-        grown = [0] * (len(counts) + (kernel_size - 1) * rate)
-        for offset, paths in enumerate(counts):
-            for tap in range(kernel_size):
-                grown[offset + tap * rate] += paths
-        counts = grown
-    return counts
-
-
-def _coverage(dilations: list[int], kernel_size: int) -> tuple:
-    """2-D path counts (outer product of the 1-D ones), pixels used, span."""
-    line = _coverage_1d(dilations, kernel_size)
-    counts = [[a * b for b in line] for a in line]
-    used_1d = sum(1 for value in line if value > 0)
-    return counts, used_1d * used_1d, len(line) * len(line)
-
-
-# --8<-- [end:coverage]
-
-
+# --8<-- [start:Coverage]
 @dataclass(frozen=True)
 class Coverage:
+    # --8<-- [end:Coverage]
     """Which input pixels of a stride-1 stack reach one output pixel.
 
     Attributes:
@@ -187,12 +161,16 @@ class Coverage:
         span: number of pixels in the receptive field square.
     """
 
+    # --8<-- [start:Coverage-body]
     counts: tuple[tuple[int, ...], ...]
     used: int
     span: int
+    # --8<-- [end:Coverage-body]
 
 
+# --8<-- [start:coverage_1d]
 def coverage_1d(dilations: Sequence[int], kernel_size: int = 3) -> list[int]:
+    # --8<-- [end:coverage_1d]
     """Paths from each input offset to one output, along one axis, for stride-1 layers.
 
     ```python
@@ -213,12 +191,23 @@ def coverage_1d(dilations: Sequence[int], kernel_size: int = 3) -> list[int]:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1.
     """
-    rates = check_int_list("dilations", dilations, 1)
-    k = check_int("kernel_size", kernel_size, 1)
-    return _coverage_1d(rates, k)
+    check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    # --8<-- [start:coverage_1d-body]
+    counts = [1]  # one path from the output to itself
+    for rate in dilations:
+        grown = [0] * (len(counts) + (kernel_size - 1) * rate)
+        for offset, paths in enumerate(counts):
+            for tap in range(kernel_size):
+                grown[offset + tap * rate] += paths
+        counts = grown
+    return counts
+    # --8<-- [end:coverage_1d-body]
 
 
+# --8<-- [start:coverage]
 def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
+    # --8<-- [end:coverage]
     """Coverage map of a stack of stride-1 ``k x k`` layers, with pixels used out of span.
 
     ```python
@@ -241,27 +230,22 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1.
     """
-    rates = check_int_list("dilations", dilations, 1)
-    k = check_int("kernel_size", kernel_size, 1)
-    counts, used, span = _coverage(rates, k)
-    return Coverage(counts=tuple(map(tuple, counts)), used=used, span=span)
+    check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    # --8<-- [start:coverage-body]
+    line = coverage_1d(dilations, kernel_size)
+    used_1d = sum(1 for paths in line if paths > 0)
+    return Coverage(
+        counts=tuple(tuple(a * b for b in line) for a in line),
+        used=used_1d * used_1d,
+        span=len(line) * len(line),
+    )
+    # --8<-- [end:coverage-body]
 
 
 # --8<-- [start:spread_kernel]
-def _spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
-    """Insert dilation - 1 zeros between neighbouring taps of a weight."""
-    out_c, in_c, kh, kw = weight.shape
-    size_h = _effective_kernel_size(kh, dilation)
-    size_w = _effective_kernel_size(kw, dilation)
-    spread = weight.new_zeros(out_c, in_c, size_h, size_w)
-    spread[:, :, ::dilation, ::dilation] = weight
-    return spread
-
-
-# --8<-- [end:spread_kernel]
-
-
 def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
+    # --8<-- [end:spread_kernel]
     """Insert ``dilation - 1`` zeros between neighbouring taps of a conv weight.
 
     ```python
@@ -284,45 +268,26 @@ def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
         TypeError: if ``weight`` is not a tensor or ``dilation`` is not an integer.
         ValueError: if ``weight`` is not 4-D or ``dilation`` is smaller than 1.
     """
-    if not isinstance(weight, torch.Tensor):
-        raise TypeError(f"weight must be a torch.Tensor, got {type(weight).__name__}")
-    if weight.dim() != 4:
-        raise ValueError(f"weight must have 4 dimensions (out, in, kh, kw), got {weight.dim()}")
-    d = check_int("dilation", dilation, 1)
-    return _spread_kernel(weight, d)
+    check_tensor("weight", weight, dims=(4,))
+    check_int("dilation", dilation, 1)
+    # --8<-- [start:spread_kernel-body]
+    out_channels, in_channels, height, width = weight.shape
+    spread = weight.new_zeros(
+        out_channels,
+        in_channels,
+        effective_kernel_size(height, dilation),
+        effective_kernel_size(width, dilation),
+    )
+    spread[:, :, ::dilation, ::dilation] = weight
+    return spread
+    # --8<-- [end:spread_kernel-body]
 
 
-# --8<-- [start:measure]
-def _ones_stack(rates: list[int], k: int, strides: list[int]) -> nn.Sequential:
-    """1-channel float64 conv layers, no padding or bias, all weights 1."""
-    layers = []
-    for rate, step in zip(rates, strides, strict=True):
-        conv = nn.Conv2d(1, 1, k, step, dilation=rate, bias=False)
-        nn.init.ones_(conv.weight)
-        layers.append(conv.double())
-    return nn.Sequential(*layers)
-
-
-def _measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
-    """Input gradient of the centre output: non-zero where pixels reach it."""
-    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
-    channels = convs[0].in_channels if convs else 1
-    dtype = convs[0].weight.dtype if convs else torch.float32
-    n = input_size
-    x = torch.zeros(1, channels, n, n, dtype=dtype, requires_grad=True)
-    y = model(x)
-    seed = torch.zeros_like(y)
-    seed[0, 0, y.shape[2] // 2, y.shape[3] // 2] = 1.0
-    y.backward(seed)
-    return x.grad[0].sum(dim=0)
-
-
-# --8<-- [end:measure]
-
-
+# --8<-- [start:ones_stack]
 def ones_stack(
     dilations: Sequence[int], kernel_size: int = 3, strides: Sequence[int] | None = None
 ) -> nn.Sequential:
+    # --8<-- [end:ones_stack]
     """A real stack of 1-channel ``nn.Conv2d`` layers (no padding) with all weights 1.
 
     With positive weights no gradients cancel, so the gradient of an output with respect to
@@ -340,7 +305,7 @@ def ones_stack(
     Args:
         dilations: dilation rate of each layer, each ``>= 1``.
         kernel_size: kernel size shared by all layers, ``>= 1``.
-        strides: stride of each layer (default: all 1).
+        strides: stride of each layer (default: all 1), same length as ``dilations``.
 
     Returns:
         An ``nn.Sequential`` in float64 without biases.
@@ -349,12 +314,27 @@ def ones_stack(
         TypeError: if a value is not an integer.
         ValueError: if a value is smaller than 1 or the lengths differ.
     """
-    receptive_field(dilations, kernel_size, strides)  # validates every argument
-    steps = [1] * len(dilations) if strides is None else list(strides)
-    return _ones_stack(list(dilations), kernel_size, steps)
+    check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    if strides is not None and len(check_int_list("strides", strides, 1)) != len(dilations):
+        raise ValueError(
+            f"strides must have one entry per layer ({len(dilations)}), got {len(strides)}"
+        )
+    # --8<-- [start:ones_stack-body]
+    if strides is None:
+        strides = [1] * len(dilations)
+    layers = []
+    for rate, stride in zip(dilations, strides, strict=True):
+        conv = nn.Conv2d(1, 1, kernel_size=kernel_size, stride=stride, dilation=rate, bias=False)
+        nn.init.ones_(conv.weight)
+        layers.append(conv.double())
+    return nn.Sequential(*layers)
+    # --8<-- [end:ones_stack-body]
 
 
+# --8<-- [start:measure_coverage]
 def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
+    # --8<-- [end:measure_coverage]
     """Gradient of the centre output pixel with respect to a 1-channel input.
 
     Runs ``model`` on a zero ``input_size x input_size`` image, puts a one-hot gradient on
@@ -380,52 +360,50 @@ def measure_coverage(model: nn.Module, input_size: int) -> torch.Tensor:
         TypeError: if ``model`` is not an ``nn.Module`` or ``input_size`` is not an integer.
         ValueError: if ``input_size`` is smaller than 1.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    n = check_int("input_size", input_size, 1)
-    return _measure_coverage(model, n)
+    check_type("model", model, nn.Module)
+    check_int("input_size", input_size, 1)
+    # --8<-- [start:measure_coverage-body]
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    channels = convs[0].in_channels if convs else 1
+    dtype = convs[0].weight.dtype if convs else torch.float32
+    x = torch.zeros(1, channels, input_size, input_size, dtype=dtype, requires_grad=True)
+    y = model(x)
+    seed = torch.zeros_like(y)  # one-hot: the centre pixel of the first output channel
+    seed[0, 0, y.shape[2] // 2, y.shape[3] // 2] = 1.0
+    y.backward(seed)
+    return x.grad[0].sum(dim=0)
+    # --8<-- [end:measure_coverage-body]
+
+
+# --8<-- [start:OutputStrideCost]
+class OutputStrideCost(TypedDict):
+    # --8<-- [end:OutputStrideCost]
+    """What one forward pass of a backbone costs, as [`output_stride_cost`][output_stride_cost]
+    measures it.
+
+    Attributes:
+        sizes: stage name to ``(H, W)`` of its output, in the order the stages ran.
+        parameters: number of scalar parameters of the model.
+        flops: floating-point operations of the forward pass, 2 per multiply-add.
+        activation_bytes: bytes of every ``nn.Conv2d`` output (the feature maps a training
+            step keeps for the backward pass).
+    """
+
+    # --8<-- [start:OutputStrideCost-body]
+    sizes: dict[str, tuple[int, ...]]
+    parameters: int
+    flops: int
+    activation_bytes: int
+    # --8<-- [end:OutputStrideCost-body]
 
 
 # --8<-- [start:output_stride_cost]
-def _output_stride_cost(model: nn.Module, x: torch.Tensor, stages) -> dict:
-    """One forward pass: stage sizes, parameters, FLOPs, conv output bytes."""
-    sizes, written = {}, []
-
-    def keep_size(name: str):
-        def hook(module, inputs, out):
-            sizes[name] = tuple(out.shape[-2:])
-
-        return hook
-
-    def keep_bytes(module, inputs, out):
-        written.append(out.numel() * out.element_size())
-
-    hooks = []
-    for name in stages:
-        stage = model.get_submodule(name)
-        hooks.append(stage.register_forward_hook(keep_size(name)))
-    for conv in [m for m in model.modules() if isinstance(m, nn.Conv2d)]:
-        hooks.append(conv.register_forward_hook(keep_bytes))
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        model(x)
-    for hook in hooks:
-        hook.remove()
-    return {
-        "sizes": sizes,
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "flops": counter.get_total_flops(),
-        "activation_bytes": sum(written),
-    }
-
-
-# --8<-- [end:output_stride_cost]
-
-
 def output_stride_cost(
     model: nn.Module,
     x: torch.Tensor,
     stages: Sequence[str] = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4"),
-) -> dict:
+) -> OutputStrideCost:
+    # --8<-- [end:output_stride_cost]
     """Measure what a backbone's output stride costs: stage sizes, parameters, FLOPs, memory.
 
     Runs ``model`` once on ``x`` without gradients, under
@@ -452,18 +430,16 @@ def output_stride_cost(
             to record; the default fits a torchvision-style ResNet.
 
     Returns:
-        A dict with ``sizes`` (stage name to ``(H, W)`` of its output), ``parameters``,
-        ``flops`` (total, 2 per multiply-add) and ``activation_bytes``.
+        An [`OutputStrideCost`][OutputStrideCost] (a dict): ``sizes``, ``parameters``,
+        ``flops`` and ``activation_bytes``.
 
     Raises:
         TypeError: if ``model`` is not an ``nn.Module``, ``x`` not a tensor, or a stage name
             not a string.
         ValueError: if ``x`` has fewer than 3 dimensions or a stage name is not a submodule.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    check_type("model", model, nn.Module)
+    check_tensor("x", x)
     if x.dim() < 3:
         raise ValueError(f"x must have at least 3 dimensions (N, C, ...), got {x.dim()}")
     if isinstance(stages, str) or not isinstance(stages, Sequence):
@@ -474,22 +450,39 @@ def output_stride_cost(
             raise TypeError(f"stages must contain submodule names (str), got {name!r}")
         if name not in names:
             raise ValueError(f"stages must name submodules of model, got {name!r}")
-    return _output_stride_cost(model, x, list(stages))
+    # --8<-- [start:output_stride_cost-body]
+    sizes: dict[str, tuple[int, ...]] = {}
+    written: list[int] = []
+
+    def keep_size(
+        name: str, module: nn.Module, inputs: tuple[torch.Tensor, ...], out: torch.Tensor
+    ) -> None:
+        sizes[name] = tuple(out.shape[-2:])
+
+    def keep_bytes(module: nn.Module, inputs: tuple[torch.Tensor, ...], out: torch.Tensor) -> None:
+        written.append(out.numel() * out.element_size())
+
+    hooks = []
+    for name in stages:
+        hooks.append(model.get_submodule(name).register_forward_hook(partial(keep_size, name)))
+    for conv in [m for m in model.modules() if isinstance(m, nn.Conv2d)]:
+        hooks.append(conv.register_forward_hook(keep_bytes))
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(x)
+    for hook in hooks:
+        hook.remove()
+    return OutputStrideCost(
+        sizes=sizes,
+        parameters=sum(p.numel() for p in model.parameters()),
+        flops=counter.get_total_flops(),
+        activation_bytes=sum(written),
+    )
+    # --8<-- [end:output_stride_cost-body]
 
 
 # --8<-- [start:valid_tap_share]
-def _valid_tap_share(map_size: int, rate: int, kernel_size: int) -> float:
-    """Share of a k x k kernel's taps inside an n x n map (not on padding)."""
-    half = kernel_size // 2
-    taps = [t * rate for t in range(-half, half + 1)]
-    inside = sum(0 <= x + t < map_size for x in range(map_size) for t in taps)
-    return (inside / (len(taps) * map_size)) ** 2
-
-
-# --8<-- [end:valid_tap_share]
-
-
 def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
+    # --8<-- [end:valid_tap_share]
     """Average share of a dilated kernel's taps that fall inside the feature map.
 
     A "same"-padded ``k x k`` convolution at rate ``r`` puts its taps at offsets
@@ -517,78 +510,74 @@ def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
         TypeError: if an argument is not an integer.
         ValueError: if an argument is smaller than 1 or ``kernel_size`` is even.
     """
-    n = check_int("map_size", map_size, 1)
-    r = check_int("rate", rate, 1)
-    k = check_int("kernel_size", kernel_size, 1)
-    if k % 2 == 0:
-        raise ValueError(f"kernel_size must be an odd integer >= 1, got {k}")
-    return _valid_tap_share(n, r, k)
+    check_int("map_size", map_size, 1)
+    check_int("rate", rate, 1)
+    check_int("kernel_size", kernel_size, 1)
+    if kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
+    # --8<-- [start:valid_tap_share-body]
+    half = kernel_size // 2
+    taps = [t * rate for t in range(-half, half + 1)]  # offsets of one row of the kernel
+    inside = sum(0 <= x + t < map_size for x in range(map_size) for t in taps)
+    return (inside / (len(taps) * map_size)) ** 2
+    # --8<-- [end:valid_tap_share-body]
 
 
-# --8<-- [start:aspp]
-def _conv_bn_relu(c_in: int, c_out: int, k: int, rate: int = 1):
-    """One ASPP branch: conv without bias ("same" padding), BN, ReLU."""
-    pad = rate * (k // 2)
-    conv = nn.Conv2d(c_in, c_out, k, padding=pad, dilation=rate, bias=False)
-    return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.ReLU())
+# --8<-- [start:conv_bn_relu]
+def conv_bn_relu(
+    in_channels: int, out_channels: int, kernel_size: int, dilation: int = 1
+) -> nn.Sequential:
+    # --8<-- [end:conv_bn_relu]
+    """One ASPP branch: a convolution without bias, batch norm, ReLU; the size is kept.
 
-
-class _ASPP(nn.Module):
-    """DeepLab v3 ASPP: 1x1, a 3x3 per rate, image pooling; concat, 1x1."""
-
-    def __init__(self, c_in: int, c_out: int, rates, image_pooling: bool):
-        super().__init__()
-        branches = [_conv_bn_relu(c_in, c_out, 1)]
-        branches += [_conv_bn_relu(c_in, c_out, 3, rate) for rate in rates]
-        if image_pooling:  # global average pool to 1 x 1, 1x1 conv, BN, ReLU
-            pool = _conv_bn_relu(c_in, c_out, 1)
-            branches.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), *pool))
-        self.image_pooling = image_pooling
-        self.convs = nn.ModuleList(branches)
-        mix = _conv_bn_relu(len(branches) * c_out, c_out, 1)
-        self.project = nn.Sequential(*mix, nn.Dropout(0.5))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        outs = [branch(x) for branch in self.convs]
-        if self.image_pooling:  # broadcast the 1 x 1 features back to H x W
-            outs[-1] = outs[-1].expand(-1, -1, x.shape[-2], x.shape[-1])
-        return self.project(torch.cat(outs, dim=1))
-
-
-# --8<-- [end:aspp]
-
-
-class ASPP(_ASPP):
-    """Atrous spatial pyramid pooling as DeepLab v3 defines it (Chen et al. 2017, Section 3.3).
-
-    Parallel branches look at the same feature map: one 1x1 convolution, one 3x3 convolution
-    per rate (padding = rate keeps the size) and an image-level branch (global average
-    pooling, 1x1 convolution, broadcast back to the map's size). Every convolution is
-    followed by batch normalization and ReLU; the branches are concatenated and mixed by a
-    1x1 convolution with batch norm, ReLU and dropout 0.5. The layout of submodules (``convs``,
-    ``project``) is that of ``torchvision.models.segmentation.deeplabv3.ASPP``, so its
-    ``state_dict`` loads as it is. The rates are (6, 12, 18) at output stride 16 and are
-    doubled, (12, 24, 36), at output stride 8.
+    The padding ``dilation * (kernel_size // 2)`` keeps the height and width of the input
+    ("same" padding) for an odd kernel at stride 1.
 
     ```python
     import torch
-    from snippets.dilation import ASPP
+    from snippets.dilation import conv_bn_relu
 
-    aspp = ASPP(in_channels=64, out_channels=32, rates=(6, 12, 18)).eval()
-    print(tuple(aspp(torch.zeros(2, 64, 33, 33)).shape))
-    #> (2, 32, 33, 33)
+    branch = conv_bn_relu(16, 8, kernel_size=3, dilation=6).eval()
+    print(branch[0].padding, tuple(branch(torch.zeros(1, 16, 33, 33)).shape))
+    #> (6, 6) (1, 8, 33, 33)
     ```
 
     Args:
-        in_channels: channels of the input feature map, ``>= 1``.
-        out_channels: channels of every branch and of the output, ``>= 1`` (256 in the paper).
-        rates: dilation rates of the 3x3 branches, each ``>= 1``.
-        image_pooling: add the image-level (global average pooling) branch.
+        in_channels: channels of the input, ``>= 1``.
+        out_channels: channels of the output, ``>= 1``.
+        kernel_size: odd kernel size, ``>= 1``.
+        dilation: dilation rate, ``>= 1``.
+
+    Returns:
+        ``nn.Sequential(conv, bn, relu)``, with the submodule names ``0``, ``1``, ``2`` that
+        torchvision's ASPP branches have.
 
     Raises:
-        TypeError: if an argument has the wrong type.
-        ValueError: if a channel count or rate is smaller than 1.
+        TypeError: if an argument is not an integer.
+        ValueError: if an argument is smaller than 1 or ``kernel_size`` is even.
     """
+    check_int("in_channels", in_channels, 1)
+    check_int("out_channels", out_channels, 1)
+    check_int("kernel_size", kernel_size, 1)
+    check_int("dilation", dilation, 1)
+    if kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
+    # --8<-- [start:conv_bn_relu-body]
+    conv = nn.Conv2d(
+        in_channels,
+        out_channels,
+        kernel_size=kernel_size,
+        padding=dilation * (kernel_size // 2),
+        dilation=dilation,
+        bias=False,
+    )
+    return nn.Sequential(conv, nn.BatchNorm2d(out_channels), nn.ReLU())
+    # --8<-- [end:conv_bn_relu-body]
+
+
+# --8<-- [start:ASPP]
+class ASPP(nn.Module):
+    """Atrous spatial pyramid pooling (ASPP) as DeepLab v3 defines it."""
 
     def __init__(
         self,
@@ -597,9 +586,59 @@ class ASPP(_ASPP):
         rates: Sequence[int] = (6, 12, 18),
         image_pooling: bool = True,
     ) -> None:
+        # --8<-- [end:ASPP]
+        """Parallel branches look at the same feature map (Chen et al. 2017, Section 3.3): one
+        1x1 convolution, one 3x3 convolution per rate (padding = rate keeps the size) and an
+        image-level branch (global average pooling, 1x1 convolution, broadcast back to the
+        map's size).
+
+        Every convolution is followed by batch normalization and ReLU; the branches are
+        concatenated and mixed by a 1x1 convolution with batch norm, ReLU and dropout 0.5. The
+        layout of submodules (``convs``, ``project``) is that of
+        ``torchvision.models.segmentation.deeplabv3.ASPP``, so its ``state_dict`` loads as it
+        is. The rates are (6, 12, 18) at output stride 16 and are doubled, (12, 24, 36), at
+        output stride 8.
+
+        ```python
+        import torch
+        from snippets.dilation import ASPP
+
+        aspp = ASPP(in_channels=64, out_channels=32, rates=(6, 12, 18)).eval()
+        print(tuple(aspp(torch.zeros(2, 64, 33, 33)).shape))
+        #> (2, 32, 33, 33)
+        ```
+
+        Args:
+            in_channels: channels of the input feature map, ``>= 1``.
+            out_channels: channels of every branch and of the output, ``>= 1`` (256 in the
+                paper).
+            rates: dilation rates of the 3x3 branches, each ``>= 1``.
+            image_pooling: add the image-level (global average pooling) branch.
+
+        Raises:
+            TypeError: if an argument has the wrong type.
+            ValueError: if a channel count or rate is smaller than 1.
+        """
         check_int("in_channels", in_channels, 1)
         check_int("out_channels", out_channels, 1)
-        checked = check_int_list("rates", rates, 1)
-        if not isinstance(image_pooling, bool):
-            raise TypeError(f"image_pooling must be a bool, got {type(image_pooling).__name__}")
-        super().__init__(in_channels, out_channels, checked, image_pooling)
+        check_int_list("rates", rates, 1)
+        check_bool("image_pooling", image_pooling)
+        # --8<-- [start:ASPP-body]
+        super().__init__()
+        branches = [conv_bn_relu(in_channels, out_channels, kernel_size=1)]
+        for rate in rates:
+            branches.append(conv_bn_relu(in_channels, out_channels, kernel_size=3, dilation=rate))
+        if image_pooling:  # global average pool to 1 x 1, 1x1 conv, BN, ReLU
+            pool = conv_bn_relu(in_channels, out_channels, kernel_size=1)
+            branches.append(nn.Sequential(nn.AdaptiveAvgPool2d(output_size=1), *pool))
+        self.image_pooling = image_pooling
+        self.convs = nn.ModuleList(branches)
+        mix = conv_bn_relu(len(branches) * out_channels, out_channels, kernel_size=1)
+        self.project = nn.Sequential(*mix, nn.Dropout(p=0.5))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outs = [branch(x) for branch in self.convs]
+        if self.image_pooling:  # broadcast the 1 x 1 features back to H x W
+            outs[-1] = outs[-1].expand(-1, -1, x.shape[-2], x.shape[-1])
+        return self.project(torch.cat(outs, dim=1))
+        # --8<-- [end:ASPP-body]

@@ -1,34 +1,24 @@
-"""Hybrid dilated convolution (HDC, Wang et al. 2018): the M_i rule next to measured coverage."""
+"""Hybrid dilated convolution (HDC, Wang et al. 2018): the M_i rule next to measured coverage,
+as the dilated-convolution chapter shows it.
+"""
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# isort: split
-# --8<-- [start:imports]
-import math
+from snippets.dilation import coverage
 
 # --8<-- [end:imports]
+# isort: split
 from snippets.checks import check_int, check_int_list
-from snippets.dilation import _coverage
 
 
 # --8<-- [start:hdc_m_values]
-def _hdc_m_values(rates: list[int]) -> list[int]:
-    """[M_2, ..., M_n] of HDC: M_n = r_n, then the recursion down to M_2."""
-    m = rates[-1]
-    values = [m]
-    for r in reversed(rates[1:-1]):
-        m = max(m - 2 * r, m - 2 * (m - r), r)
-        values.append(m)
-    return values[::-1]
-
-
-# --8<-- [end:hdc_m_values]
-
-
 def hdc_m_values(dilations: Sequence[int]) -> list[int]:
+    # --8<-- [end:hdc_m_values]
     """``[M_2, ..., M_n]`` of Wang et al. (2018, arXiv:1702.08502) for rates ``[r_1, ..., r_n]``.
 
     ``M_n = r_n`` and ``M_i = max(M_(i+1) - 2 r_i, M_(i+1) - 2 (M_(i+1) - r_i), r_i)``.
@@ -51,48 +41,22 @@ def hdc_m_values(dilations: Sequence[int]) -> list[int]:
         TypeError: if a rate is not an integer.
         ValueError: if a rate is smaller than 1 or there are fewer than 2 rates.
     """
-    rates = check_int_list("dilations", dilations, 1)
-    if len(rates) < 2:
-        raise ValueError(f"dilations must hold at least 2 rates, got {len(rates)}")
-    return _hdc_m_values(rates)
+    check_int_list("dilations", dilations, 1)
+    if len(dilations) < 2:
+        raise ValueError(f"dilations must hold at least 2 rates, got {len(dilations)}")
+    # --8<-- [start:hdc_m_values-body]
+    m = dilations[-1]  # M_n = r_n
+    values = [m]
+    for r in reversed(dilations[1:-1]):  # r_(n-1), ..., r_2
+        m = max(m - 2 * r, m - 2 * (m - r), r)
+        values.append(m)
+    return values[::-1]
+    # --8<-- [end:hdc_m_values-body]
 
 
-# --8<-- [start:hdc_check]
-def _rising_groups(rates: list[int]) -> list[list[int]]:
-    """Split rates into maximal non-decreasing runs (rising edges)."""
-    groups = [[rates[0]]]
-    for r in rates[1:]:
-        if r >= groups[-1][-1]:
-            groups[-1].append(r)
-        else:
-            groups.append([r])
-    return groups
-
-
-def _hdc_check(rates: list[int], k: int) -> dict:
-    """M values, the rule on the list and per group, gcd, real coverage."""
-    m_values = _hdc_m_values(rates)
-
-    def group_ok(g: list[int]) -> bool:  # starts at 1 and meets M_2 <= K alone
-        return g[0] == 1 and (len(g) == 1 or _hdc_m_values(g)[0] <= k)
-
-    groups_ok = all(group_ok(g) for g in _rising_groups(rates))
-    _, used, span = _coverage(rates, k)
-    return {
-        "dilations": tuple(rates),
-        "m_values": tuple(m_values),
-        "rule_ok": m_values[0] <= k,
-        "groups_ok": groups_ok,
-        "gcd": math.gcd(*rates),
-        "used": used,
-        "span": span,
-    }
-
-
-# --8<-- [end:hdc_check]
-
-
+# --8<-- [start:rising_groups]
 def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
+    # --8<-- [end:rising_groups]
     """Split rates into maximal non-decreasing runs ("rising edges" of a sawtooth).
 
     ```python
@@ -112,12 +76,22 @@ def rising_groups(dilations: Sequence[int]) -> list[list[int]]:
         TypeError: if a rate is not an integer.
         ValueError: if a rate is smaller than 1 or the list is empty.
     """
-    rates = check_int_list("dilations", dilations, 1)
-    return _rising_groups(rates)
+    check_int_list("dilations", dilations, 1)
+    # --8<-- [start:rising_groups-body]
+    groups = [[dilations[0]]]
+    for rate in dilations[1:]:
+        if rate >= groups[-1][-1]:
+            groups[-1].append(rate)
+        else:
+            groups.append([rate])
+    return groups
+    # --8<-- [end:rising_groups-body]
 
 
+# --8<-- [start:HDCReport]
 @dataclass(frozen=True)
 class HDCReport:
+    # --8<-- [end:HDCReport]
     """The HDC rules for one rate list, next to what its coverage actually is.
 
     Attributes:
@@ -134,6 +108,7 @@ class HDCReport:
         full: ``used == span`` (no holes).
     """
 
+    # --8<-- [start:HDCReport-body]
     dilations: tuple[int, ...]
     m_values: tuple[int, ...]
     rule_ok: bool
@@ -145,9 +120,12 @@ class HDCReport:
     @property
     def full(self) -> bool:
         return self.used == self.span
+        # --8<-- [end:HDCReport-body]
 
 
+# --8<-- [start:hdc_check]
 def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
+    # --8<-- [end:hdc_check]
     """Apply the HDC rules to a rate list and measure its coverage by brute force.
 
     ```python
@@ -171,6 +149,24 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1 or there are fewer than 2 rates.
     """
-    hdc_m_values(dilations)  # validates the rates
-    k = check_int("kernel_size", kernel_size, 1)
-    return HDCReport(**_hdc_check(list(dilations), k))
+    check_int_list("dilations", dilations, 1)
+    if len(dilations) < 2:
+        raise ValueError(f"dilations must hold at least 2 rates, got {len(dilations)}")
+    check_int("kernel_size", kernel_size, 1)
+    # --8<-- [start:hdc_check-body]
+    m_values = hdc_m_values(dilations)
+
+    def group_ok(group: list[int]) -> bool:  # starts at 1 and meets M_2 <= K alone
+        return group[0] == 1 and (len(group) == 1 or hdc_m_values(group)[0] <= kernel_size)
+
+    cov = coverage(dilations, kernel_size)
+    return HDCReport(
+        dilations=tuple(dilations),
+        m_values=tuple(m_values),
+        rule_ok=m_values[0] <= kernel_size,
+        groups_ok=all(group_ok(group) for group in rising_groups(dilations)),
+        gcd=math.gcd(*dilations),
+        used=cov.used,
+        span=cov.span,
+    )
+    # --8<-- [end:hdc_check-body]

@@ -1,23 +1,14 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
 from snippets.dilation import (
-    _ASPP,
     ASPP,
-    _conv_output_size,
-    _coverage,
-    _coverage_1d,
-    _effective_kernel_size,
-    _measure_coverage,
-    _ones_stack,
-    _output_stride_cost,
-    _receptive_field,
-    _spread_kernel,
-    _valid_tap_share,
+    Coverage,
+    conv_bn_relu,
     conv_output_size,
     coverage,
     coverage_1d,
@@ -36,38 +27,51 @@ TorchvisionASPP = torchvision.models.segmentation.deeplabv3.ASPP
 
 FAST = settings(max_examples=60, deadline=None)
 
+# one axis of a convolution: input size i, kernel size k, stride s, padding p, dilation d
+CONV_AXIS = {
+    "i": st.integers(1, 60),
+    "k": st.integers(1, 7),
+    "s": st.integers(1, 4),
+    "p": st.integers(0, 4),
+    "d": st.integers(1, 5),
+}
+
 
 @FAST
-@given(
-    i=st.integers(1, 40),
-    k=st.integers(1, 7),
-    s=st.integers(1, 4),
-    p=st.integers(0, 4),
-    d=st.integers(1, 5),
-)
+@given(**CONV_AXIS)
 def test_output_size_matches_conv2d(i, k, s, p, d):
-    conv = nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d, bias=False)
-    if i + 2 * p < effective_kernel_size(k, d):
-        with pytest.raises(ValueError, match="input_size \\+ 2 \\* padding must be >="):
-            conv_output_size(i, k, s, p, d)
-        with pytest.raises(RuntimeError):
-            conv(torch.zeros(1, 1, i, i))
-        return
-    out = conv(torch.zeros(1, 1, i, i))
-    assert out.shape[-1] == conv_output_size(i, k, s, p, d)
+    assume(i + 2 * p >= effective_kernel_size(k, d))
+    conv = nn.Conv2d(1, 1, kernel_size=k, stride=s, padding=p, dilation=d, bias=False)
+    assert conv(torch.zeros(1, 1, i, i)).shape[-1] == conv_output_size(i, k, s, p, d)
+
+
+@st.composite
+def empty_conv_axis(draw):
+    """Settings of one axis whose padded input is shorter than the effective kernel."""
+    k = draw(st.integers(2, 7))  # a 1-tap kernel fits any input
+    s = draw(CONV_AXIS["s"])
+    d = draw(CONV_AXIS["d"])
+    k_hat = k + (k - 1) * (d - 1)
+    p = draw(st.integers(0, (k_hat - 2) // 2))
+    i = draw(st.integers(1, k_hat - 2 * p - 1))
+    return i, k, s, p, d
 
 
 @FAST
-@given(
-    i=st.integers(1, 60),
-    k=st.integers(1, 7),
-    s=st.integers(1, 4),
-    p=st.integers(0, 4),
-    d=st.integers(1, 5),
-)
+@given(empty_conv_axis())
+def test_an_empty_output_is_refused_as_conv2d_refuses_it(axis):
+    i, k, s, p, d = axis
+    conv = nn.Conv2d(1, 1, kernel_size=k, stride=s, padding=p, dilation=d, bias=False)
+    with pytest.raises(ValueError, match="input_size \\+ 2 \\* padding must be >="):
+        conv_output_size(i, k, s, p, d)
+    with pytest.raises(RuntimeError):
+        conv(torch.zeros(1, 1, i, i))
+
+
+@FAST
+@given(**CONV_AXIS)
 def test_output_size_equals_pytorch_docs_formula(i, k, s, p, d):
-    if i + 2 * p < effective_kernel_size(k, d):
-        return
+    assume(i + 2 * p >= effective_kernel_size(k, d))
     docs = (i + 2 * p - d * (k - 1) - 1) // s + 1
     assert conv_output_size(i, k, s, p, d) == docs
 
@@ -120,23 +124,27 @@ def test_receptive_field_matches_gradient_span_with_strides(layers, k):
     assert out.shape[-2:] == (1, 1)
 
 
-def test_known_values():
+def test_sizes_fields_and_coverage_of_worked_examples():
     assert [effective_kernel_size(3, d) for d in (1, 2, 3)] == [3, 5, 7]
+    assert effective_kernel_size(3, 4) == 9
+    assert conv_output_size(33, 3, stride=2, padding=1, dilation=2) == 16
     assert receptive_field([1, 2, 4, 8]) == 31
     assert receptive_field([1] * 4) == 9
     assert receptive_field([1, 1], 3, [2, 1]) == 7
+    assert receptive_field((1, 2), 3, (2, 1)) == 11
     assert coverage_1d([2, 2]) == [1, 0, 2, 0, 3, 0, 2, 0, 1]
     assert (coverage([2, 2, 2]).used, coverage([2, 2, 2]).span) == (49, 169)
     assert (coverage([1, 2, 5]).used, coverage([1, 2, 5]).span) == (289, 289)
+    assert coverage((1, 1), 2) == Coverage(counts=((1, 2, 1), (2, 4, 2), (1, 2, 1)), used=9, span=9)
 
 
-def test_yu_koltun_exponential_growth():
+def test_doubling_rates_grow_the_receptive_field_exponentially():
     # rates 1, 2, 4, ..., 2^i: receptive field 2^(i+2) - 1 (Yu & Koltun 2016, Sec. 2)
     for i in range(6):
         assert receptive_field([2**j for j in range(i + 1)]) == 2 ** (i + 2) - 1
 
 
-def test_aspp_shapes_and_parameters():
+def test_aspp_keeps_the_map_size_and_has_the_expected_parameters():
     x = torch.zeros(2, 16, 33, 33)
     assert ASPP(16, 8, (6, 12, 18))(x).shape == (2, 8, 33, 33)
     assert ASPP(16, 8, (6, 12, 18, 24), image_pooling=False)(x).shape == (2, 8, 33, 33)
@@ -168,33 +176,15 @@ def test_aspp_matches_torchvision(rates, size):
     torch.testing.assert_close(a, theirs.train()(x))
 
 
-def test_aspp_core_is_the_public_class():
+@pytest.mark.parametrize("dilation", [1, 6, 12])
+def test_conv_bn_relu_is_torchvisions_aspp_branch(dilation):
     torch.manual_seed(0)
-    core = _ASPP(8, 4, [3], True)
-    public = ASPP(8, 4, (3,))
-    public.load_state_dict(core.state_dict())
-    x = torch.randn(1, 8, 11, 11)
-    torch.testing.assert_close(core.eval()(x), public.eval()(x))
-
-
-def test_cores_agree_with_public_functions():
-    assert _effective_kernel_size(3, 4) == effective_kernel_size(3, 4) == 9
-    assert _conv_output_size(33, 3, 2, 1, 2) == conv_output_size(33, 3, 2, 1, 2) == 16
-    assert _receptive_field([1, 2], 3, [2, 1]) == receptive_field([1, 2], 3, [2, 1]) == 11
-    assert _coverage_1d([1, 2], 3) == coverage_1d([1, 2])
-    counts, used, span = _coverage([2, 2, 2], 3)
-    assert (tuple(map(tuple, counts)), used, span) == (
-        coverage([2, 2, 2]).counts,
-        49,
-        169,
-    )
-    w = torch.randn(2, 3, 3, 3)
-    assert torch.equal(_spread_kernel(w, 3), spread_kernel(w, 3))
-    assert torch.equal(
-        _measure_coverage(_ones_stack([1, 2], 3, [1, 1]), 9),
-        measure_coverage(ones_stack([1, 2]), 9),
-    )
-    assert _valid_tap_share(33, 6, 3) == valid_tap_share(33, 6)
+    theirs = torchvision.models.segmentation.deeplabv3.ASPPConv(8, 4, dilation)
+    ours = conv_bn_relu(8, 4, kernel_size=3, dilation=dilation)
+    ours.load_state_dict(theirs.state_dict())
+    x = torch.randn(2, 8, 13, 13)
+    torch.testing.assert_close(ours.eval()(x), theirs.eval()(x))
+    assert ours(x).shape == (2, 4, 13, 13)  # the size is kept
 
 
 def test_valid_tap_share_counts_taps_on_a_real_padded_convolution():
@@ -217,7 +207,8 @@ def test_output_stride_cost_counts_flops_and_bytes():
     assert cost["flops"] == 2 * 16 * 16 * 8 * 9 * (3 + 8)
     assert cost["activation_bytes"] == 2 * 8 * 16 * 16 * 4
     assert not net[0]._forward_hooks and not net[1]._forward_hooks  # hooks removed
-    assert _output_stride_cost(net, torch.zeros(1, 3, 32, 32), ["1"])["sizes"] == {"1": (16, 16)}
+    only_the_last = output_stride_cost(net, torch.zeros(1, 3, 32, 32), stages=["1"])
+    assert only_the_last["sizes"] == {"1": (16, 16)}
 
 
 def test_output_stride_of_a_torchvision_resnet50():
@@ -268,12 +259,20 @@ def test_output_stride_of_a_torchvision_resnet50():
         (lambda: receptive_field([1.5]), TypeError, "dilations must contain integers"),
         (lambda: receptive_field([1, 2], 3, [1]), ValueError, "strides must have one entry"),
         (lambda: coverage([1], 0), ValueError, "kernel_size must be an integer >= 1"),
+        (lambda: coverage_1d([1, -2]), ValueError, "dilations must contain integers >= 1"),
+        (lambda: ones_stack([1, 2], 3, [1]), ValueError, "strides must have one entry"),
+        (lambda: ones_stack([1], 3, [0]), ValueError, "strides must contain integers >= 1"),
+        (lambda: ones_stack([1], 3.0), TypeError, "kernel_size must be an integer"),
         (lambda: spread_kernel([1.0], 2), TypeError, "weight must be a torch.Tensor"),
         (lambda: spread_kernel(torch.ones(3, 3), 2), ValueError, "weight must have 4 dimensions"),
         (lambda: spread_kernel(torch.ones(1, 1, 3, 3), 0), ValueError, "dilation must be"),
         (lambda: measure_coverage("net", 5), TypeError, "model must be a torch.nn.Module"),
         (lambda: measure_coverage(ones_stack([1]), 0), ValueError, "input_size must be"),
+        (lambda: conv_bn_relu(0, 4, 3), ValueError, "in_channels must be an integer >= 1"),
+        (lambda: conv_bn_relu(4, 4, 2), ValueError, "kernel_size must be an odd integer"),
+        (lambda: conv_bn_relu(4, 4, 3, 0), ValueError, "dilation must be an integer >= 1"),
         (lambda: ASPP(0, 4), ValueError, "in_channels must be an integer >= 1"),
+        (lambda: ASPP(4, 4.0), TypeError, "out_channels must be an integer"),
         (lambda: ASPP(4, 4, (6, 0)), ValueError, "rates must contain integers >= 1"),
         (lambda: ASPP(4, 4, image_pooling=1), TypeError, "image_pooling must be a bool"),
         (lambda: valid_tap_share(0, 2), ValueError, "map_size must be an integer >= 1"),
@@ -292,6 +291,6 @@ def test_output_stride_of_a_torchvision_resnet50():
         ),
     ],
 )
-def test_clear_errors(call, error, message):
+def test_bad_arguments_raise_errors_that_name_them(call, error, message):
     with pytest.raises(error, match=message):
         call()

@@ -5,14 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from snippets.dilation import coverage, coverage_1d
-from snippets.hdc import (
-    _hdc_check,
-    _hdc_m_values,
-    _rising_groups,
-    hdc_check,
-    hdc_m_values,
-    rising_groups,
-)
+from snippets.hdc import HDCReport, hdc_check, hdc_m_values, rising_groups
 
 
 def full(rates, k=3):
@@ -20,7 +13,7 @@ def full(rates, k=3):
     return cov.used == cov.span
 
 
-def test_paper_examples():
+def test_m2_of_the_papers_examples():
     # Wang et al. 2018, Sec. 3.2: [1, 2, 5] works (M_2 = 2), [1, 2, 9] does not (M_2 = 5)
     assert hdc_m_values([1, 2, 5])[0] == 2
     assert hdc_m_values([1, 2, 9])[0] == 5
@@ -38,7 +31,7 @@ def test_paper_examples():
         ([1, 2, 5, 1, 2, 5], (5, 9, 1, 2, 5), False, True, 1, 1089, 1089),
     ],
 )
-def test_table(rates, m, rule, groups, gcd, used, span):
+def test_rules_and_coverage_of_the_chapters_table(rates, m, rule, groups, gcd, used, span):
     r = hdc_check(rates)
     assert (r.m_values, r.rule_ok, r.groups_ok, r.gcd, r.used, r.span) == (
         m,
@@ -84,7 +77,7 @@ def test_rule_alone_passes_lists_with_holes():
 
 
 def test_gcd_one_does_not_rescue_rule_3():
-    # review item: with r_1 != 1, a gcd of 1 does not make M_2 <= K sufficient
+    # with r_1 != 1, a gcd of 1 does not make M_2 <= K sufficient
     report = hdc_check([2, 2, 3])
     assert (report.gcd, report.m_values, report.rule_ok, report.full) == (1, (2, 3), True, False)
     assert sum(1 for value in coverage_1d([2, 2, 3]) if value) == 13  # of 15
@@ -93,14 +86,6 @@ def test_gcd_one_does_not_rescue_rule_3():
     assert len(bad) == 99
     assert sum(r.gcd == 1 for r in bad) == 83
     assert sum(r.dilations[0] == 1 for r in bad) == 0
-
-
-def test_cores_agree_with_public_functions():
-    assert _hdc_m_values([1, 2, 9]) == hdc_m_values([1, 2, 9]) == [5, 9]
-    assert _rising_groups([3, 2, 2, 1]) == rising_groups([3, 2, 2, 1])
-    core = _hdc_check([2, 2, 3], 3)
-    public = hdc_check([2, 2, 3])
-    assert core == {name: getattr(public, name) for name in core}
 
 
 def test_rule_is_not_necessary_for_unsorted_lists():
@@ -128,9 +113,23 @@ def test_grouped_verdict_is_sufficient(rates):
         assert full(rates)
 
 
-def test_rising_groups_round_trip():
+def test_rising_groups_are_maximal_non_decreasing_runs():
     assert rising_groups([1, 2, 5, 1, 2, 5]) == [[1, 2, 5], [1, 2, 5]]
-    assert rising_groups([3, 2, 2, 1]) == [[3], [2, 2], [1]]
+    assert rising_groups((3, 2, 2, 1)) == [[3], [2, 2], [1]]
+
+
+def test_a_report_is_the_same_for_a_tuple_and_a_list():
+    report = hdc_check((2, 2, 3))
+    assert report == hdc_check([2, 2, 3])
+    assert report == HDCReport(
+        dilations=(2, 2, 3),
+        m_values=(2, 3),
+        rule_ok=True,
+        groups_ok=False,
+        gcd=1,
+        used=169,
+        span=225,
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,10 +139,13 @@ def test_rising_groups_round_trip():
         (lambda: hdc_m_values([1, 0]), ValueError, "dilations must contain integers >= 1"),
         (lambda: hdc_m_values([1, 2.0]), TypeError, "dilations must contain integers"),
         (lambda: hdc_check([1, 2], 0), ValueError, "kernel_size must be an integer >= 1"),
+        (lambda: hdc_check([1]), ValueError, "dilations must hold at least 2 rates, got 1"),
+        (lambda: hdc_check((1, "2")), TypeError, "dilations must contain integers"),
+        (lambda: rising_groups("125"), TypeError, "dilations must be a sequence"),
         (lambda: rising_groups([]), ValueError, "dilations must contain at least one"),
     ],
 )
-def test_clear_errors(call, error, message):
+def test_bad_arguments_raise_errors_that_name_them(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
