@@ -121,8 +121,10 @@ def cross_entropy(
     (floating point, the shape of ``logits``).
 
     With class indices and ``reduction="mean"`` the sum of the losses is divided by the sum
-    of ``weight[target]`` over the positions that are not ``ignore_index``; when every
-    position is ignored that is 0 / 0 and the result is ``nan``, as in PyTorch.
+    of ``weight[target]`` over the positions that are not ``ignore_index``. When every
+    position is ignored that is 0 / 0: the loss is ``nan`` and its gradient is 0, both as in
+    PyTorch (only the counted positions enter the sum, as PyTorch's kernels skip the
+    ignored ones, so autograd never multiplies a zero derivative by 1 / 0).
 
     ```python
     import torch
@@ -185,11 +187,11 @@ def cross_entropy(
                 f"target of shape {index_name} must hold class indices as torch.long, "
                 f"got {target.dtype}"
             )
-        counted = target[target != ignore_index]
-        if counted.numel() and (counted.min() < 0 or counted.max() >= c):
+        labelled = target[target != ignore_index]
+        if labelled.numel() and (labelled.min() < 0 or labelled.max() >= c):
             raise ValueError(
                 f"target class indices must be in [0, {c}) or equal ignore_index "
-                f"({ignore_index}), got {sorted(set(counted.tolist()))}"
+                f"({ignore_index}), got {sorted(set(labelled.tolist()))}"
             )
     elif target.shape == logits.shape:
         if not target.is_floating_point():
@@ -214,17 +216,18 @@ def cross_entropy(
     if target.is_floating_point():  # class probabilities, same shape as logits
         losses = -(w_dim1 * target * log_p).sum(dim=1)
         losses = (1 - label_smoothing) * losses + label_smoothing * smooth
-        denominator = torch.tensor(losses.numel(), dtype=losses.dtype)
+        counted, denominator = losses, losses.numel()
     else:  # class indices (N, d1, ..., dk); ignored positions count for nothing
         keep = target != ignore_index
         safe = torch.where(keep, target, 0).long()  # class 0 where ignored
         w_y = w[safe] * keep  # the true class's weight, 0 where ignored
         nll = -log_p.gather(dim=1, index=safe.unsqueeze(1)).squeeze(1) * w_y
         losses = (1 - label_smoothing) * nll + label_smoothing * smooth * keep
-        denominator = w_y.sum()  # summed weights; 0 / 0 = nan if all ignored
+        # sum the counted positions only: none counted gives 0 / 0 = nan, but a zero gradient
+        counted, denominator = losses[keep], w_y.sum()
     if reduction == "none":
         return losses
-    return losses.sum() if reduction == "sum" else losses.sum() / denominator
+    return counted.sum() if reduction == "sum" else counted.sum() / denominator
     # --8<-- [end:cross_entropy-body]
 
 

@@ -186,12 +186,62 @@ def test_dense_cross_entropy_with_probabilities_matches_torch(case, smoothing):
         torch.testing.assert_close(mine, expected, rtol=1e-7, atol=1e-7)
 
 
-def test_all_ignored_batch_gives_nan_with_mean_and_zero_with_sum():
-    logits = torch.randn(2, 3, 2, 2)
+def logit_gradient(loss_fn, logits: torch.Tensor, target: torch.Tensor, **kwargs):
+    """(loss, d loss / d logits); a per-position loss is summed with fixed random weights."""
+    logits = logits.detach().requires_grad_(True)
+    loss = loss_fn(logits, target, **kwargs)
+    upstream = torch.rand(loss.shape, generator=torch.Generator().manual_seed(1), dtype=loss.dtype)
+    (gradient,) = torch.autograd.grad((loss * upstream).sum(), inputs=logits)
+    return loss.detach(), gradient
+
+
+@FAST
+@given(
+    case=dense_case(),
+    smoothing=st.sampled_from([0.0, 0.1]),
+    reduction=st.sampled_from(REDUCTIONS),
+)
+def test_dense_cross_entropy_gradient_matches_torch_even_when_every_target_is_ignored(
+    case, smoothing, reduction
+):
+    logits, target, weight, ignore_index = case
+    kwargs = {
+        "label_smoothing": smoothing,
+        "reduction": reduction,
+        "weight": weight,
+        "ignore_index": ignore_index,
+    }
+    expected_loss, expected = logit_gradient(F.cross_entropy, logits, target, **kwargs)
+    loss, gradient = logit_gradient(cross_entropy, logits, target, **kwargs)
+    torch.testing.assert_close(loss, expected_loss, rtol=1e-7, atol=1e-7, equal_nan=True)
+    assert torch.isfinite(expected).all()
+    torch.testing.assert_close(gradient, expected, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("weight", [None, torch.tensor([0.2, 1.0, 5.0])])
+def test_all_ignored_batch_gives_nan_loss_but_zero_gradient_like_torch(weight, smoothing):
+    logits = torch.randn(2, 3, 2, 2, generator=torch.Generator().manual_seed(0))
     target = torch.full((2, 2, 2), 255)
-    assert torch.nn.CrossEntropyLoss(ignore_index=255)(logits, target).isnan()
-    assert cross_entropy(logits, target, ignore_index=255).isnan()
-    assert cross_entropy(logits, target, reduction="sum", ignore_index=255).item() == 0.0
+    kwargs = {"weight": weight, "ignore_index": 255, "label_smoothing": smoothing}
+    for loss_fn in (F.cross_entropy, cross_entropy):
+        loss, gradient = logit_gradient(loss_fn, logits, target, **kwargs)
+        assert loss.isnan()
+        assert torch.equal(gradient, torch.zeros_like(logits))
+        loss, gradient = logit_gradient(loss_fn, logits, target, reduction="sum", **kwargs)
+        assert loss.item() == 0.0
+        assert torch.equal(gradient, torch.zeros_like(logits))
+
+
+def test_masking_by_a_zero_factor_then_dividing_by_zero_gives_nan_gradients():
+    logits = torch.randn(1, 3, 2, 2, requires_grad=True)
+    target = torch.full((1, 2, 2), 255)
+    keep = target != 255
+    log_p = logits.log_softmax(dim=1)
+    per_position = -log_p.gather(1, torch.where(keep, target, 0).unsqueeze(1)).squeeze(1) * keep
+    naive = per_position.sum() / keep.sum()  # backward: 0 * (1 / 0) at every position
+    (gradient,) = torch.autograd.grad(naive, inputs=logits)
+    assert naive.isnan() and gradient.isnan().all()
 
 
 def test_weighted_mean_divides_by_the_summed_weights_of_counted_positions():
@@ -736,3 +786,14 @@ def test_the_shown_helpers_alone_give_what_the_pages_print(reader_copy):
     assert (round(w, 2), round(b, 2)) == (2.05, 0.95)
     mse_grad, ce_grad = reader_copy["logit_gradients"](torch.tensor([-6.0]), target=1)
     assert (round(mse_grad.item(), 4), round(ce_grad.item(), 4)) == (0.0049, 0.9975)
+
+
+def test_the_shown_cross_entropy_alone_gives_torch_gradient_on_an_all_void_batch(reader_copy):
+    logits = torch.randn(2, 3, 2, 2, generator=torch.Generator().manual_seed(3))
+    void = torch.full((2, 2, 2), 255)
+    weight = torch.tensor([0.2, 1.0, 5.0])
+    loss, gradient = logit_gradient(
+        reader_copy["cross_entropy"], logits, void, weight=weight, ignore_index=255
+    )
+    assert loss.isnan()
+    assert torch.equal(gradient, torch.zeros_like(logits))
