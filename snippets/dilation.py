@@ -9,6 +9,7 @@ layers.
 from __future__ import annotations
 
 # --8<-- [start:imports]
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -241,6 +242,65 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
         span=len(line) * len(line),
     )
     # --8<-- [end:coverage-body]
+
+
+# --8<-- [start:residual_coverage]
+def residual_coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
+    # --8<-- [end:residual_coverage]
+    """Coverage map of a stack of stride-1 residual units ``x + conv(x)``, ``k x k`` kernels.
+
+    A path through the stack either passes through each unit's convolution, at one of its
+    ``k * k`` taps, or takes the unit's identity shortcut, which is offset ``(0, 0)``: the
+    offset of the kernel's centre tap. The shortcuts therefore add paths but never a new
+    offset, so the pixels used, and the holes, are exactly those of
+    [`coverage`][coverage] for the plain stack. The map is not an outer product of 1-D
+    counts, because a shortcut adds one path at the centre, not a whole row.
+
+    ```python
+    from snippets.dilation import coverage, residual_coverage
+
+    plain, residual = coverage([2, 2, 2]), residual_coverage([2, 2, 2])
+    print(f"{plain.used}/{plain.span}", f"{residual.used}/{residual.span}")
+    #> 49/169 49/169
+    print(plain.counts[6][6], residual.counts[6][6])
+    #> 49 80
+    ```
+
+    Args:
+        dilations: dilation rate of each unit's convolution, each ``>= 1``.
+        kernel_size: odd kernel size shared by all units, ``>= 1`` (a centred kernel, whose
+            middle tap is the shortcut's offset 0).
+
+    Returns:
+        A [`Coverage`][Coverage] whose ``counts`` are the paths through the residual units.
+
+    Raises:
+        TypeError: if a rate or the kernel size is not an integer.
+        ValueError: if a value is smaller than 1 or ``kernel_size`` is even.
+    """
+    check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    if kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
+    # --8<-- [start:residual_coverage-body]
+    paths = Counter({(0, 0): 1})  # offset (dy, dx) from the output -> number of paths
+    for rate in dilations:
+        taps = [rate * (t - kernel_size // 2) for t in range(kernel_size)]
+        grown: Counter[tuple[int, int]] = Counter()
+        for (y, x), n in paths.items():
+            for dy in taps:
+                for dx in taps:
+                    grown[y + dy, x + dx] += n  # through the convolution
+            grown[y, x] += n  # through the shortcut: offset (0, 0)
+        paths = grown
+    half = (receptive_field(dilations, kernel_size) - 1) // 2
+    offsets = range(-half, half + 1)
+    return Coverage(
+        counts=tuple(tuple(paths[y, x] for x in offsets) for y in offsets),
+        used=len(paths),
+        span=len(offsets) * len(offsets),
+    )
+    # --8<-- [end:residual_coverage-body]
 
 
 # --8<-- [start:spread_kernel]
