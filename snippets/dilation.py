@@ -444,9 +444,11 @@ class OutputStrideCost(TypedDict):
     Attributes:
         sizes: stage name to ``(H, W)`` of its output, in the order the stages ran.
         parameters: number of scalar parameters of the model.
-        flops: floating-point operations of the forward pass, 2 per multiply-add.
-        activation_bytes: bytes of every ``nn.Conv2d`` output (the feature maps a training
-            step keeps for the backward pass).
+        flops: floating-point operations of the forward pass, 2 per multiply-add (the ResNet
+            paper and torchvision's model tables count 1 per multiply-add).
+        activation_bytes: bytes of every ``nn.Conv2d`` output: a proxy for the memory a
+            training step keeps for the backward pass, and a lower bound on it, since batch
+            norm and ReLU save tensors of their own. Compare it between models, as a ratio.
     """
 
     # --8<-- [start:OutputStrideCost-body]
@@ -467,9 +469,10 @@ def output_stride_cost(
     """Measure what a backbone's output stride costs: stage sizes, parameters, FLOPs, memory.
 
     Runs ``model`` once on ``x`` without gradients, under
-    ``torch.utils.flop_counter.FlopCounterMode`` (which counts a multiply-add as 2 FLOPs), with
-    forward hooks that record the spatial size of each named stage and the bytes of every
-    ``nn.Conv2d`` output (the feature maps a training step would keep for the backward pass).
+    ``torch.utils.flop_counter.FlopCounterMode`` (which counts a multiply-add as 2 FLOPs, where
+    the ResNet paper and torchvision's model tables count 1), with forward hooks that record
+    the spatial size of each named stage and the bytes of every ``nn.Conv2d`` output (a lower
+    bound on what a training step keeps for the backward pass: batch norm and ReLU keep more).
 
     ```python
     import torch
@@ -637,7 +640,7 @@ def conv_bn_relu(
 
 # --8<-- [start:ASPP]
 class ASPP(nn.Module):
-    """Atrous spatial pyramid pooling (ASPP) as DeepLab v3 defines it."""
+    """ASPP: DeepLab v3's atrous spatial pyramid pooling, with torchvision's ReLU and dropout."""
 
     def __init__(
         self,
@@ -650,14 +653,15 @@ class ASPP(nn.Module):
         """Parallel branches look at the same feature map (Chen et al. 2017, Section 3.3): one
         1x1 convolution, one 3x3 convolution per rate (padding = rate keeps the size) and an
         image-level branch (global average pooling, 1x1 convolution, broadcast back to the
-        map's size).
+        map's size). Every convolution is followed by batch normalization; the branches are
+        concatenated and mixed by one more 1x1 convolution with batch normalization. The rates
+        are (6, 12, 18) at output stride 16 and are doubled, (12, 24, 36), at output stride 8.
 
-        Every convolution is followed by batch normalization and ReLU; the branches are
-        concatenated and mixed by a 1x1 convolution with batch norm, ReLU and dropout 0.5. The
-        layout of submodules (``convs``, ``project``) is that of
-        ``torchvision.models.segmentation.deeplabv3.ASPP``, so its ``state_dict`` loads as it
-        is. The rates are (6, 12, 18) at output stride 16 and are doubled, (12, 24, 36), at
-        output stride 8.
+        Two parts come from ``torchvision.models.segmentation.deeplabv3.ASPP``, not from the
+        paper, which names neither: the ReLU after every batch norm, and the dropout 0.5 after
+        the final mix (DeepLab's own TensorFlow code has the ReLU and a dropout of 0.1). The
+        layout of submodules (``convs``, ``project``) is also torchvision's, so its
+        ``state_dict`` loads as it is.
 
         ```python
         import torch

@@ -288,6 +288,14 @@ def test_output_stride_cost_counts_flops_and_bytes():
     assert only_the_last["sizes"] == {"1": (16, 16)}
 
 
+def test_flops_count_two_per_multiply_add_of_torchvisions_model_table():
+    # torchvision lists ResNet-50 at 224 x 224 as 4.089 "GFLOPS": multiply-adds, counted once
+    net = torchvision.models.resnet50(weights=None).eval()
+    flops = output_stride_cost(net, torch.zeros(1, 3, 224, 224))["flops"]
+    table = torchvision.models.ResNet50_Weights.IMAGENET1K_V1.meta["_ops"]
+    assert flops / 2e9 == pytest.approx(table, abs=5e-4)
+
+
 def test_output_stride_of_a_torchvision_resnet50():
     # the DeepLab recipe (v3 Sec. 3.1, 4): strides of the last stages replaced by rates 2 and 4
     x = torch.zeros(1, 3, 129, 129)
