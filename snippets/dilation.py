@@ -283,7 +283,7 @@ def residual_coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverag
     if kernel_size % 2 == 0:
         raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
     # --8<-- [start:residual_coverage-body]
-    paths = Counter({(0, 0): 1})  # offset (dy, dx) from the output -> number of paths
+    paths = Counter({(0, 0): 1})  # offset (dy, dx) -> number of paths
     for rate in dilations:
         taps = [rate * (t - kernel_size // 2) for t in range(kernel_size)]
         grown: Counter[tuple[int, int]] = Counter()
@@ -640,7 +640,7 @@ def conv_bn_relu(
 
 # --8<-- [start:ASPP]
 class ASPP(nn.Module):
-    """ASPP: DeepLab v3's atrous spatial pyramid pooling, with torchvision's ReLU and dropout."""
+    """DeepLab v3's ASPP, with torchvision's ReLU and dropout."""
 
     def __init__(
         self,
