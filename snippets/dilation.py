@@ -9,6 +9,7 @@ layers.
 from __future__ import annotations
 
 # --8<-- [start:imports]
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -243,6 +244,65 @@ def coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
     # --8<-- [end:coverage-body]
 
 
+# --8<-- [start:residual_coverage]
+def residual_coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverage:
+    # --8<-- [end:residual_coverage]
+    """Coverage map of a stack of stride-1 residual units ``x + conv(x)``, ``k x k`` kernels.
+
+    A path through the stack either passes through each unit's convolution, at one of its
+    ``k * k`` taps, or takes the unit's identity shortcut, which is offset ``(0, 0)``: the
+    offset of the kernel's centre tap. The shortcuts therefore add paths but never a new
+    offset, so the pixels used, and the holes, are exactly those of
+    [`coverage`][coverage] for the plain stack. The map is not an outer product of 1-D
+    counts, because a shortcut adds one path at the centre, not a whole row.
+
+    ```python
+    from snippets.dilation import coverage, residual_coverage
+
+    plain, residual = coverage([2, 2, 2]), residual_coverage([2, 2, 2])
+    print(f"{plain.used}/{plain.span}", f"{residual.used}/{residual.span}")
+    #> 49/169 49/169
+    print(plain.counts[6][6], residual.counts[6][6])
+    #> 49 80
+    ```
+
+    Args:
+        dilations: dilation rate of each unit's convolution, each ``>= 1``.
+        kernel_size: odd kernel size shared by all units, ``>= 1`` (a centred kernel, whose
+            middle tap is the shortcut's offset 0).
+
+    Returns:
+        A [`Coverage`][Coverage] whose ``counts`` are the paths through the residual units.
+
+    Raises:
+        TypeError: if a rate or the kernel size is not an integer.
+        ValueError: if a value is smaller than 1 or ``kernel_size`` is even.
+    """
+    check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    if kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
+    # --8<-- [start:residual_coverage-body]
+    paths = Counter({(0, 0): 1})  # offset (dy, dx) -> number of paths
+    for rate in dilations:
+        taps = [rate * (t - kernel_size // 2) for t in range(kernel_size)]
+        grown: Counter[tuple[int, int]] = Counter()
+        for (y, x), n in paths.items():
+            for dy in taps:
+                for dx in taps:
+                    grown[y + dy, x + dx] += n  # through the convolution
+            grown[y, x] += n  # through the shortcut: offset (0, 0)
+        paths = grown
+    half = (receptive_field(dilations, kernel_size) - 1) // 2
+    offsets = range(-half, half + 1)
+    return Coverage(
+        counts=tuple(tuple(paths[y, x] for x in offsets) for y in offsets),
+        used=len(paths),
+        span=len(offsets) * len(offsets),
+    )
+    # --8<-- [end:residual_coverage-body]
+
+
 # --8<-- [start:spread_kernel]
 def spread_kernel(weight: torch.Tensor, dilation: int) -> torch.Tensor:
     # --8<-- [end:spread_kernel]
@@ -384,9 +444,11 @@ class OutputStrideCost(TypedDict):
     Attributes:
         sizes: stage name to ``(H, W)`` of its output, in the order the stages ran.
         parameters: number of scalar parameters of the model.
-        flops: floating-point operations of the forward pass, 2 per multiply-add.
-        activation_bytes: bytes of every ``nn.Conv2d`` output (the feature maps a training
-            step keeps for the backward pass).
+        flops: floating-point operations of the forward pass, 2 per multiply-add (the ResNet
+            paper and torchvision's model tables count 1 per multiply-add).
+        activation_bytes: bytes of every ``nn.Conv2d`` output: a proxy for the memory a
+            training step keeps for the backward pass, and a lower bound on it, since batch
+            norm and ReLU save tensors of their own. Compare it between models, as a ratio.
     """
 
     # --8<-- [start:OutputStrideCost-body]
@@ -407,9 +469,10 @@ def output_stride_cost(
     """Measure what a backbone's output stride costs: stage sizes, parameters, FLOPs, memory.
 
     Runs ``model`` once on ``x`` without gradients, under
-    ``torch.utils.flop_counter.FlopCounterMode`` (which counts a multiply-add as 2 FLOPs), with
-    forward hooks that record the spatial size of each named stage and the bytes of every
-    ``nn.Conv2d`` output (the feature maps a training step would keep for the backward pass).
+    ``torch.utils.flop_counter.FlopCounterMode`` (which counts a multiply-add as 2 FLOPs, where
+    the ResNet paper and torchvision's model tables count 1), with forward hooks that record
+    the spatial size of each named stage and the bytes of every ``nn.Conv2d`` output (a lower
+    bound on what a training step keeps for the backward pass: batch norm and ReLU keep more).
 
     ```python
     import torch
@@ -577,7 +640,7 @@ def conv_bn_relu(
 
 # --8<-- [start:ASPP]
 class ASPP(nn.Module):
-    """Atrous spatial pyramid pooling (ASPP) as DeepLab v3 defines it."""
+    """DeepLab v3's ASPP, with torchvision's ReLU and dropout."""
 
     def __init__(
         self,
@@ -590,14 +653,15 @@ class ASPP(nn.Module):
         """Parallel branches look at the same feature map (Chen et al. 2017, Section 3.3): one
         1x1 convolution, one 3x3 convolution per rate (padding = rate keeps the size) and an
         image-level branch (global average pooling, 1x1 convolution, broadcast back to the
-        map's size).
+        map's size). Every convolution is followed by batch normalization; the branches are
+        concatenated and mixed by one more 1x1 convolution with batch normalization. The rates
+        are (6, 12, 18) at output stride 16 and are doubled, (12, 24, 36), at output stride 8.
 
-        Every convolution is followed by batch normalization and ReLU; the branches are
-        concatenated and mixed by a 1x1 convolution with batch norm, ReLU and dropout 0.5. The
-        layout of submodules (``convs``, ``project``) is that of
-        ``torchvision.models.segmentation.deeplabv3.ASPP``, so its ``state_dict`` loads as it
-        is. The rates are (6, 12, 18) at output stride 16 and are doubled, (12, 24, 36), at
-        output stride 8.
+        Two parts come from ``torchvision.models.segmentation.deeplabv3.ASPP``, not from the
+        paper, which names neither: the ReLU after every batch norm, and the dropout 0.5 after
+        the final mix (DeepLab's own TensorFlow code has the ReLU and a dropout of 0.1). The
+        layout of submodules (``convs``, ``project``) is also torchvision's, so its
+        ``state_dict`` loads as it is.
 
         ```python
         import torch

@@ -17,6 +17,7 @@ from snippets.dilation import (
     ones_stack,
     output_stride_cost,
     receptive_field,
+    residual_coverage,
     spread_kernel,
     valid_tap_share,
 )
@@ -104,6 +105,82 @@ def test_coverage_matches_gradient_measurement(rates, k):
     assert grad.round().long().tolist() == [list(row) for row in cov.counts]
     assert int((grad != 0).sum()) == cov.used
     assert cov.span == rf * rf
+
+
+class OnesResidualStack(nn.Module):
+    """Residual units ``x + conv(x)``, each a "same"-padded 1-channel conv with all weights 1."""
+
+    def __init__(self, rates: list[int], kernel_size: int) -> None:
+        super().__init__()
+        self.convs = nn.ModuleList()
+        for rate in rates:
+            conv = nn.Conv2d(
+                1,
+                1,
+                kernel_size=kernel_size,
+                padding=rate * (kernel_size // 2),
+                dilation=rate,
+                bias=False,
+            )
+            nn.init.ones_(conv.weight)
+            self.convs.append(conv.double())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for conv in self.convs:
+            x = x + conv(x)
+        return x
+
+
+@FAST
+@given(rates=rates_st, k=st.sampled_from([1, 3, 5]))
+def test_residual_coverage_matches_gradient_of_a_real_residual_stack(rates, k):
+    rf = receptive_field(rates, k)
+    grad = measure_coverage(OnesResidualStack(rates, k), rf)
+    cov = residual_coverage(rates, k)
+    assert grad.round().long().tolist() == [list(row) for row in cov.counts]
+    assert int((grad != 0).sum()) == cov.used
+    assert cov.span == rf * rf
+
+
+@FAST
+@given(rates=st.lists(st.integers(1, 8), min_size=1, max_size=4), k=st.sampled_from([1, 3, 5]))
+def test_shortcuts_add_paths_but_reach_exactly_the_pixels_of_the_plain_stack(rates, k):
+    plain, residual = coverage(rates, k), residual_coverage(rates, k)
+    assert [[n > 0 for n in row] for row in residual.counts] == [
+        [n > 0 for n in row] for row in plain.counts
+    ]
+    assert (residual.used, residual.span) == (plain.used, plain.span)
+    assert all(
+        r >= p
+        for r_row, p_row in zip(residual.counts, plain.counts, strict=True)
+        for r, p in zip(r_row, p_row, strict=True)
+    )
+    # every unit offers k * k taps or its shortcut
+    assert sum(map(sum, residual.counts)) == (k * k + 1) ** len(rates)
+
+
+@pytest.mark.parametrize(
+    ("rates", "used", "span"),
+    [
+        ([2, 2, 2], 49, 169),
+        ([1, 2, 9], 441, 625),
+        ([2, 4, 6], 169, 625),
+        ([2, 2, 3], 169, 225),
+        ([1, 2, 5], 289, 289),
+    ],
+)
+def test_residual_units_keep_the_holes_of_the_plain_stack(rates, used, span):
+    plain, residual = coverage(rates), residual_coverage(rates)
+    assert (plain.used, plain.span) == (residual.used, residual.span) == (used, span)
+    holes = [[n == 0 for n in row] for row in plain.counts]
+    assert [[n == 0 for n in row] for row in residual.counts] == holes
+
+
+def test_shortcuts_raise_the_centre_row_of_2_2_2_most_at_the_centre():
+    # per unit the generating function is J(x) J(y) + 1 with J = 1 + x + x^2 on the rate-2
+    # lattice; the centre row of its cube is 7 J^3 + 9 J^2 + 3 J + 1
+    assert coverage([2, 2, 2]).counts[6] == (7, 0, 21, 0, 42, 0, 49, 0, 42, 0, 21, 0, 7)
+    assert residual_coverage([2, 2, 2]).counts[6] == (7, 0, 30, 0, 63, 0, 80, 0, 63, 0, 30, 0, 7)
 
 
 @FAST
@@ -211,6 +288,14 @@ def test_output_stride_cost_counts_flops_and_bytes():
     assert only_the_last["sizes"] == {"1": (16, 16)}
 
 
+def test_flops_count_two_per_multiply_add_of_torchvisions_model_table():
+    # torchvision lists ResNet-50 at 224 x 224 as 4.089 "GFLOPS": multiply-adds, counted once
+    net = torchvision.models.resnet50(weights=None).eval()
+    flops = output_stride_cost(net, torch.zeros(1, 3, 224, 224))["flops"]
+    table = torchvision.models.ResNet50_Weights.IMAGENET1K_V1.meta["_ops"]
+    assert flops / 2e9 == pytest.approx(table, abs=5e-4)
+
+
 def test_output_stride_of_a_torchvision_resnet50():
     # the DeepLab recipe (v3 Sec. 3.1, 4): strides of the last stages replaced by rates 2 and 4
     x = torch.zeros(1, 3, 129, 129)
@@ -260,6 +345,9 @@ def test_output_stride_of_a_torchvision_resnet50():
         (lambda: receptive_field([1, 2], 3, [1]), ValueError, "strides must have one entry"),
         (lambda: coverage([1], 0), ValueError, "kernel_size must be an integer >= 1"),
         (lambda: coverage_1d([1, -2]), ValueError, "dilations must contain integers >= 1"),
+        (lambda: residual_coverage([2, 0]), ValueError, "dilations must contain integers >= 1"),
+        (lambda: residual_coverage([1], 2), ValueError, "kernel_size must be an odd integer"),
+        (lambda: residual_coverage([1], 3.0), TypeError, "kernel_size must be an integer"),
         (lambda: ones_stack([1, 2], 3, [1]), ValueError, "strides must have one entry"),
         (lambda: ones_stack([1], 3, [0]), ValueError, "strides must contain integers >= 1"),
         (lambda: ones_stack([1], 3.0), TypeError, "kernel_size must be an integer"),
