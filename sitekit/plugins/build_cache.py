@@ -1,4 +1,4 @@
-"""Where the build keeps what it can reuse from one build to the next.
+"""Keep what can be reused from one run to the next (templates, formulas, the reader's PyTorch).
 
 Compiled Jinja templates (``sitekit/plugins/jinja_cache.py``) and KaTeX's MathML for each formula
 (``sitekit/plugins/katex.py``) are pure functions of their inputs, so they are stored under

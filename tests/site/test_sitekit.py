@@ -152,7 +152,7 @@ def test_every_event_of_a_turned_off_plugin_returns_at_once(name):
         assert result is None or result is positional[0], f"{name}.{event} changed its input"
 
 
-def test_a_derived_config_turns_off_each_sitekit_plugin_alone(tmp_path):
+def test_a_derived_config_turns_off_the_plugins_it_names_and_no_other(tmp_path):
     """``INHERIT: mkdocs.yml`` merges mappings, so one line per plugin turns it off."""
     for name in ("docs", "overrides", "tools", "snippets", "sitekit"):  # its relative paths
         (tmp_path / name).symlink_to(ROOT / name)
