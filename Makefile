@@ -7,21 +7,26 @@ READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
+# Every Python file of the project; tests/site/test_lint.py runs the same two commands.
+LINTED := snippets sitekit tests tools conftest.py
+
 .PHONY: setup serve build test lint outputs terms bench lock clean
 
 setup: $(READY)
 
-# Everything the site and the tests need, pinned: Python packages (requirements.lock),
-# KaTeX (package-lock.json), a headless Chromium, and the reader's PyTorch for the copy test.
-$(READY): pyproject.toml requirements.lock package.json package-lock.json tools/install-browser.sh
+# Everything the site and the tests need, pinned: Python packages (requirements.lock), that is
+# the reader's package with its extras and the site's machinery (sitekit/pyproject.toml), both
+# editable; KaTeX (package-lock.json), a headless Chromium, and the reader's PyTorch for the
+# copy test.
+$(READY): pyproject.toml sitekit/pyproject.toml requirements.lock package.json package-lock.json tools/install-browser.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[figures,experiment,docs,test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[figures,experiment]" -e "./sitekit[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	tools/install-browser.sh $(BIN)/python
-	$(BIN)/python -m sitekit.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
+	$(BIN)/python -m sitekit.testing.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
 	touch $@
 
-# --dirty: an edited page alone is rebuilt; any other change rebuilds every page (sitekit/quick_serve.py).
+# --dirty: an edited page alone is rebuilt; any other change rebuilds every page (sitekit-quick-serve).
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
@@ -32,8 +37,8 @@ test: setup
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: setup
-	$(BIN)/ruff check snippets sitekit tests hooks tools conftest.py
-	$(BIN)/ruff format --check snippets sitekit tests hooks tools conftest.py
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 # After changing code whose output a page shows: run every block on the pages (both languages)
 # and in the snippets docstrings, and rewrite its `#>` lines with what it printed.
@@ -43,7 +48,7 @@ outputs: setup
 # After changing docs/terms.yml: the jieba user dictionary from the terms, then jieba's
 # dictionary cut to the site's words (both are read by the search plugin).
 terms: setup
-	$(BIN)/python -m sitekit.terms
+	$(BIN)/python -m sitekit.plugins.terms
 	$(BIN)/python tools/jieba_dict.py
 
 # Build time against a bare-Material floor, rebuild time, test phases, page weight in the
@@ -51,7 +56,8 @@ terms: setup
 bench: setup
 	$(BIN)/python tools/bench.py
 
-# Re-pin after changing a range in pyproject.toml or package.json.
+# Re-pin after changing a range in pyproject.toml, sitekit/pyproject.toml or package.json. Our
+# own two distributions (cnn-study-questions, cnn-study-questions-sitekit) are editable: not pinned.
 lock: setup
 	( echo "# Exact versions for every Python package the project installs (used as pip constraints by the Makefile)."; \
 	  echo "# Regenerate: make lock"; \

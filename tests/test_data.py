@@ -1,10 +1,9 @@
-import io
 import json
 import zipfile
 
 import pytest
 
-from hooks.wheel import build_wheel
+from sitekit.plugins.wheel import build_wheel
 from snippets.data import RESULTS, data_names, load_json, read_results, spread, write_results
 
 
@@ -14,8 +13,8 @@ def test_lists_and_reads_the_committed_results():
     assert load_json("resnet-digits.json") == json.loads(committed.read_text(encoding="utf-8"))
 
 
-def test_the_wheel_ships_the_results_where_the_package_reads_them():
-    with zipfile.ZipFile(io.BytesIO(build_wheel())) as wheel:
+def test_the_wheel_ships_the_results_where_the_package_reads_them(tmp_path):
+    with zipfile.ZipFile(build_wheel(tmp_path)) as wheel:
         for name in data_names():
             assert wheel.read(f"snippets/results/{name}") == (RESULTS / name).read_bytes()
 

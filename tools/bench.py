@@ -9,8 +9,8 @@ shows the previous run's figures (the results file as it was before this run) be
 ones, so a change is measured against the last run:
 
 * the cold strict build of the whole site (a fresh ``mkdocs build --strict`` process with
-  sitekit/build_cache.py's directory deleted), the same again with it kept, and the
-  same Markdown built by bare Material as the floor: the project's hooks, mkdocstrings and
+  sitekit/plugins/build_cache.py's directory deleted), the same again with it kept, and the
+  same Markdown built by bare Material as the floor: the project's plugins, mkdocstrings and
   autorefs off (figures are committed SVGs, so no figure is drawn during a build);
 * an incremental rebuild: ``mkdocs serve`` running, one page touched, time until it reloads;
 * ``make test`` (``pytest -n auto``) as one run, then each phase alone (unit + doctest,
@@ -95,8 +95,8 @@ def mkdocs_build(config: Path, site: Path, strict: bool = True) -> float:
     return elapsed
 
 
-# The project's own plugins (sitekit/), registered in pyproject.toml; the floor builds without
-# them, except the one that writes content (the glossary's tables, from docs/terms.yml).
+# The project's own plugins (sitekit/plugins/, registered in sitekit/pyproject.toml); the floor
+# builds without them, except the one that writes content (the glossary, from docs/terms.yml).
 MACHINERY_PLUGINS = {
     point.name
     for point in metadata.entry_points(group="mkdocs.plugins")
@@ -105,7 +105,7 @@ MACHINERY_PLUGINS = {
 
 
 def bare_config(directory: Path) -> Path:
-    """mkdocs.yml without the project's hooks, template overrides, mkdocstrings and autorefs."""
+    """mkdocs.yml without the project's plugins, template overrides, mkdocstrings and autorefs."""
 
     class Loader(yaml.SafeLoader):
         pass
@@ -113,40 +113,34 @@ def bare_config(directory: Path) -> Path:
     # `!ENV [NAME, default]` -> the default (the bench does not need the deployed URL).
     Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    config.pop("hooks", None)
     config.pop("watch", None)
     config["theme"].pop("custom_dir", None)  # the project's template overrides: not bare Material
     config["docs_dir"] = str(ROOT / config.get("docs_dir", "docs"))
-    plugins = []
-    for plugin in config["plugins"]:
-        name = plugin if isinstance(plugin, str) else next(iter(plugin))
+    plugins = {}
+    for name, settings in config["plugins"].items():  # a mapping: name -> options
         if name in {"mkdocstrings", "autorefs"} or name in MACHINERY_PLUGINS:
             continue
-        if name == "search" and isinstance(plugin, dict):
-            settings = plugin["search"]
+        if name == "search" and settings:
             for key in ("jieba_dict", "jieba_dict_user"):
                 if key in settings:
                     settings[key] = str(ROOT / settings[key])
-        plugins.append(plugin)
+        plugins[name] = settings
     config["plugins"] = plugins
-    # KaTeX is copied in by a hook; without it the floor does not serve KaTeX.
-    config["extra_css"] = [c for c in config.get("extra_css", []) if "katex" not in c]
-    config["extra_javascript"] = [j for j in config.get("extra_javascript", []) if "katex" not in j]
     path = directory / "mkdocs-bare.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
 
 def forget_build_cache() -> None:
-    """Delete sitekit/build_cache.py's directory: the next build compiles and typesets afresh."""
-    from sitekit import build_cache
+    """Delete the build cache (sitekit/plugins/build_cache.py): the next build starts cold."""
+    from sitekit.plugins import build_cache
 
     build_cache.clear()
 
 
 def incremental_rebuild(touch: Path, timeout: float = 120.0) -> float | None:
     """Seconds from touching ``touch`` to ``mkdocs serve`` reloading the browsers."""
-    from sitekit.serving import free_port
+    from sitekit.testing.serving import free_port
 
     port = free_port()
     command = [
@@ -225,8 +219,8 @@ def test_phases() -> list[dict]:
 def page_weights(site: Path) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from sitekit.build import page_urls
-    from sitekit.serving import gzipped, launch_chromium, serve
+    from sitekit.testing.build import page_urls
+    from sitekit.testing.serving import gzipped, launch_chromium, serve
 
     sizes: dict[Path, int] = {}
 
@@ -271,7 +265,7 @@ def page_weights(site: Path) -> list[dict]:
 
 
 def search_indexes(site: Path) -> dict[str, dict]:
-    from sitekit.serving import gzipped
+    from sitekit.testing.serving import gzipped
 
     sizes = {}
     for language, relative in SEARCH_INDEXES.items():
@@ -300,7 +294,7 @@ def install_lighthouse() -> str | None:
 
 def chromium_executable() -> str:
     """Debian's Chromium where it exists, else the one Playwright installed."""
-    from sitekit.serving import SYSTEM_CHROMIUM
+    from sitekit.testing.serving import SYSTEM_CHROMIUM
 
     if SYSTEM_CHROMIUM.exists():
         return str(SYSTEM_CHROMIUM)
@@ -359,7 +353,7 @@ def failing_audits(report: dict, root: str = "") -> list[dict]:
 
 def lighthouse_report(url: str, chrome: str, out: Path) -> dict:
     """Run the Lighthouse CLI on one URL (mobile, simulated throttling); its JSON report."""
-    from sitekit.serving import CHROMIUM_FLAGS
+    from sitekit.testing.serving import CHROMIUM_FLAGS
 
     command = [
         str(LIGHTHOUSE_BIN),
@@ -408,7 +402,7 @@ def page_scores(report: dict, root: str = "") -> dict:
 
 def all_pages() -> list[str]:
     """Every page of both languages, as URL paths under the site root."""
-    from sitekit.build import page_urls
+    from sitekit.testing.build import page_urls
 
     return page_urls("zh") + page_urls("en")
 
@@ -432,7 +426,7 @@ def lighthouse_scores(
     uncompressed and Lighthouse's simulated 1.6 Mbit/s network makes the pages look slower
     than the deployed site is.
     """
-    from sitekit.serving import serve
+    from sitekit.testing.serving import serve
 
     reason = install_lighthouse()
     if reason is not None:

@@ -15,7 +15,7 @@ site's search indexes, and loads in milliseconds:
 ``tests/site/test_search_dictionary.py`` checks the sameness on the built site; when new Chinese
 text makes the file stale, it fails and names this command. The user dictionary
 (``tools/jieba_user_dict.txt``, the terms search keeps whole) is generated from ``docs/terms.yml``
-by ``python -m sitekit.terms``; ``make terms`` runs both.
+by ``python -m sitekit.plugins.terms``; ``make terms`` runs both.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 import jieba
 from backrefs import bre
 
-from sitekit.build import build_site
+from sitekit.testing.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIMMED = ROOT / "tools" / "jieba_dict.txt"

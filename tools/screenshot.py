@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from sitekit.serving import launch_chromium, serve
+from sitekit.testing.serving import launch_chromium, serve
 
 
 def main() -> None:

@@ -10,18 +10,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from sitekit.build import DOCS, LANGUAGES, ROOT, build_site, page_urls, twin_url
-from sitekit.serving import launch_chromium, serve
+from sitekit.testing.build import build_site, site_cache
+from sitekit.testing.serving import launch_chromium, serve
 
 if TYPE_CHECKING:
-    from sitekit.visits import Visit
-
-__all__ = ["DOCS", "LANGUAGES", "ROOT", "build_site", "page_urls", "twin_url", "visit_params"]
-
-
-def site_cache(site: Path) -> Path:
-    """The build cache the session's build filled, beside it (read by the reproducibility gate)."""
-    return site.with_name(site.name + "-cache")
+    from sitekit.testing.visits import Visit
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +49,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium (see ``sitekit.serving.launch_chromium``)."""
+    """Headless Chromium (see ``sitekit.testing.serving.launch_chromium``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -65,29 +58,15 @@ def browser():
         browser.close()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Know ``xdist_group`` even where pytest-xdist is not installed (``--strict-markers``)."""
-    config.addinivalue_line("markers", "xdist_group(name): run together under --dist loadgroup")
-
-
 @pytest.fixture(scope="session")
 def visit(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator[Visit]:
     """The page at ``request.param`` (a URL path), loaded once for every check on it.
 
-    Use with ``@pytest.mark.parametrize("visit", visit_params(urls), indirect=True)``. The
-    fixture is session-scoped, so pytest runs all tests of one page together, in every module,
-    and closes the page before loading the next.
+    Use with ``@pytest.mark.parametrize("visit", visit_params(urls), indirect=True)``
+    (``sitekit.testing.visits.visit_params``). The fixture is session-scoped, so pytest runs all
+    tests of one page together, in every module, and closes the page before loading the next.
     """
-    from sitekit.visits import visiting
+    from sitekit.testing.visits import visiting
 
     with visiting(browser, site_url, request.param) as loaded_page:
         yield loaded_page
-
-
-def visit_params(urls: list[str]) -> list:
-    """Parameters for the ``visit`` fixture, one pytest-xdist group per page.
-
-    Under ``--dist loadgroup`` all tests of a page then run on one worker, so the page is
-    loaded once in the whole run, not once per worker.
-    """
-    return [pytest.param(url, marks=pytest.mark.xdist_group(f"page:/{url}")) for url in urls]

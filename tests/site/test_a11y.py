@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import ROOT, page_urls, visit_params
+from sitekit.testing.build import ROOT, page_urls
+from sitekit.testing.visits import visit_params
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FIXTURE = Path(__file__).parent / "fixtures" / "a11y" / "broken.html"

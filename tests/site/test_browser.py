@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sitekit.serving import serve
-from sitekit.visits import Visit, visiting
-from tests.site.conftest import page_urls, twin_url, visit_params
+from sitekit.testing.build import page_urls, twin_url
+from sitekit.testing.serving import serve
+from sitekit.testing.visits import Visit, visit_params, visiting
 
 pytestmark = pytest.mark.browser
 
@@ -110,10 +110,10 @@ def test_language_switcher_points_to_the_twin(visit, site_url, built_site):
 
 def test_the_page_checks_report_a_broken_page(browser):
     with serve(BROKEN_SITE) as url:
-        with visiting(browser, url, "broken/", typeset_timeout_ms=100) as broken:
+        with visiting(browser, url, "broken/") as broken:
             load = load_problems(broken)
             switcher = switcher_problems(broken, url, BROKEN_SITE)
-        with visiting(browser, url, "en/broken/", typeset_timeout_ms=100) as wrong_link:
+        with visiting(browser, url, "en/broken/") as wrong_link:
             wrong = switcher_problems(wrong_link, url, BROKEN_SITE)
             assert load_problems(wrong_link) == []
     assert [problem.split(":")[0] for problem in load] == [

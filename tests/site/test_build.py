@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import DOCS, page_urls, twin_url
+from sitekit.testing.build import DOCS, page_urls, twin_url
 
 ZH_PAGES = page_urls("zh")
 

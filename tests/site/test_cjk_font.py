@@ -14,7 +14,8 @@ import subprocess
 
 import pytest
 
-from tests.site.conftest import page_urls, visit_params
+from sitekit.testing.build import page_urls
+from sitekit.testing.visits import visit_params
 
 pytestmark = pytest.mark.browser
 

@@ -1,11 +1,17 @@
-"""Gate: every code block of every built page runs as a reader copies it (issue 11).
+"""Gate: every code block of every built page runs as a reader copies it.
 
 For each page of both languages: the blocks' text as Material's copy button gives it, run in
 page order in one fresh interpreter of a virtual environment set up only as the home page says,
 from a temporary directory; each block must run and print what its ``#>`` lines show. Blocks
-marked ``no-run`` are counted. The counts are printed at the end of the run (``conftest.py``).
-An English page whose copied blocks are exactly its Chinese twin's (the twin gate makes them so)
-is counted, not run a second time: running the twin ran the same text in the same environment.
+marked ``no-run`` are counted. The counts are printed at the end of the run (the pytest plugin,
+``sitekit/testing/pytest_plugin.py``). An English page whose copied blocks are exactly its
+Chinese twin's (the twin gate makes them so) is counted, not run a second time: running the
+twin ran the same text in the same environment.
+
+The reader installs the wheel the site serves, with the home page's commands. With
+``SITEKIT_READER_INSTALL=clone`` in the environment the reader runs ``pip install <a clone>``
+(and ``pip install "<a clone>[extras]"``) instead: the same gate, for the package as a clone of
+the repository installs it.
 """
 
 from __future__ import annotations
@@ -19,18 +25,19 @@ from pathlib import Path
 
 import pytest
 
-from hooks.wheel import extras_requirement, wheel_name
-from sitekit.build import twin_url
-from sitekit.copy_blocks import (
+from sitekit.plugins.wheel import extras_requirement
+from sitekit.testing.build import clone, page_urls, site_wheel, twin_url
+from sitekit.testing.copy_blocks import (
+    SUMMARY_PROPERTY,
     PageResult,
     ReaderPython,
     copied_blocks,
     environments,
     run_page,
 )
-from tests.site.conftest import page_urls, visit_params
+from sitekit.testing.visits import visit_params
 
-SUMMARY_PROPERTY = "copy_blocks"
+INSTALL_FROM = os.environ.get("SITEKIT_READER_INSTALL", "site")  # or "clone"
 FIXTURES = Path(__file__).with_name("fixtures") / "copy"
 PAGES = page_urls("zh") + page_urls("en")
 # Pages whose examples need the published extras; each of them must show the extras install.
@@ -55,7 +62,7 @@ def install_commands(site: Path, url: str) -> list[str]:
         line.strip()
         for block in copied_blocks(page_html(site, url))
         for line in block.text.splitlines()
-        if line.strip().startswith("pip install") and wheel_name() in line
+        if line.strip().startswith("pip install") and site_wheel(site).name in line
     ]
 
 
@@ -64,18 +71,33 @@ def documented_installs(site: Path) -> tuple[str, str]:
     commands = install_commands(site, "")
     assert install_commands(site, "en/") == commands, "both home pages give the same commands"
     root = CANONICAL.search(page_html(site, ""))[1]
-    plain = f"pip install {root}downloads/{wheel_name()}"
-    extras = f'pip install "{extras_requirement()} @ {root}downloads/{wheel_name()}"'
+    name = site_wheel(site).name
+    plain = f"pip install {root}downloads/{name}"
+    extras = f'pip install "{extras_requirement()} @ {root}downloads/{name}"'
     assert commands == [plain, extras], f"the home page's install commands: {commands}"
     return plain, extras
+
+
+def reader_installs(site: Path, site_url: str, shared: Path) -> dict[bool, str]:
+    """The command that installs the package, plain and with the extras, as this run reads it.
+
+    The home page's commands against the served site; or, with ``SITEKIT_READER_INSTALL=clone``,
+    ``pip install`` of a clone of the repository made in ``shared``.
+    """
+    plain, extras = documented_installs(site)
+    if INSTALL_FROM == "clone":
+        source = clone(shared / "clone")
+        wanted = "[" + extras_requirement().split("[", 1)[1]  # the extras, e.g. "[a,b]"
+        return {False: f"pip install {source}", True: f'pip install "{source}{wanted}"'}
+    if INSTALL_FROM != "site":
+        raise pytest.UsageError(f"SITEKIT_READER_INSTALL is site or clone, not {INSTALL_FROM!r}")
+    root = CANONICAL.search(page_html(site, ""))[1]
+    return {False: plain.replace(root, site_url), True: extras.replace(root, site_url)}
 
 
 @pytest.fixture(scope="session")
 def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Path]:
     """The reader's interpreter, plain and with the extras, made once per test run."""
-    plain, extras = documented_installs(built_site)
-    root = CANONICAL.search(page_html(built_site, ""))[1]
-    served = {False: plain.replace(root, site_url), True: extras.replace(root, site_url)}
     shared = tmp_path_factory.getbasetemp()
     if "PYTEST_XDIST_WORKER" in os.environ:
         shared = shared.parent
@@ -83,6 +105,7 @@ def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Pat
     with (shared / "reader.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (shared / "reader.made").exists():
+            served = reader_installs(built_site, site_url, shared)
             environments()  # the cached layers, before two threads need them
             with ThreadPoolExecutor(max_workers=2) as pool:  # pip waits on I/O much of the time
                 made = [
@@ -137,7 +160,7 @@ def counted_page(page: str, html: str) -> PageResult:
 
 
 def test_an_english_page_runs_only_where_its_blocks_differ_from_its_twin(built_site):
-    """The English pages' blocks are their twins' (sitekit/twins.py); a changed one is run."""
+    """The English pages' blocks are their twins' (the twin gate); a changed one is run."""
     english = [url for url in PAGES if url.startswith("en/")]
     assert all(same_blocks_as_twin(built_site, url) for url in english)
     html = page_html(built_site, "en/losses/")
@@ -160,7 +183,7 @@ def test_a_broken_page_fails(readers, tmp_path):
     ), result.summary()
     assert "shown under it (#>): ['3']" in problems  # wrong output
     assert "NameError: name 'torch' is not defined" in problems  # a name no block defines
-    assert "No module named 'hooks'" in problems  # the project tree is not importable
+    assert "No module named 'sitekit'" in problems  # the project tree is not importable
     assert "block 6 (bash) is not Python and not marked no-run" in problems
     assert len(result.problems) == 4
 

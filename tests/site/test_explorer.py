@@ -329,7 +329,7 @@ SCROLL_TO_EXPLORER = "document.querySelector('.dx-wrap').scrollIntoView()"
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", list(PAGES))
 def test_the_explorer_is_built_on_demand_not_at_load(browser, site_url, lang):
-    """Loading the page does not build the explorer (issue 15); scrolling to it does."""
+    """Loading the page does not build the explorer; scrolling to it does."""
     context = browser.new_context(viewport={"width": 412, "height": 823})
     try:
         page = context.new_page()

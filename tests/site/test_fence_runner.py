@@ -1,5 +1,5 @@
 """The `#>` convention fails whenever a page's shown output differs from the real one, and
-`make outputs` rewrites it from a real run (sitekit/fence_runner.py)."""
+`make outputs` rewrites it from a real run (sitekit/testing/fence_runner.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pytest_markdown_docs.definitions import FenceTestDefinition
 
-from sitekit.build import DOCS, ROOT
-from sitekit.fence_runner import (
+from sitekit.testing.build import DOCS, ROOT
+from sitekit.testing.fence_runner import (
     OutputUpdates,
     PrintCheckRunner,
     _outermost_line,
@@ -90,7 +90,7 @@ def make_outputs(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
         "-p",
         "no:cacheprovider",
         "-p",
-        "sitekit.pytest_plugin",
+        "sitekit.testing.pytest_plugin",
     ]
     command += ["-n", "0", "-q", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(cwd)]
     # Without CI in the environment: under CI=true pytest repeats each whole failure message in

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sitekit.fences import account, account_docs
-from tests.site.conftest import DOCS, ROOT
+from sitekit.testing.build import DOCS, ROOT
+from sitekit.testing.fences import account, account_docs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fences" / "page.md"
 

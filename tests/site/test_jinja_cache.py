@@ -1,4 +1,4 @@
-"""sitekit/jinja_cache.py: later builds reuse compiled templates, never stale ones."""
+"""sitekit/plugins/jinja_cache.py: later builds reuse compiled templates, never stale ones."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 from jinja2 import DictLoader, Environment, FileSystemBytecodeCache
 
-from sitekit import jinja_cache
+from sitekit.plugins import jinja_cache
+from sitekit.testing.build import configured
 
 
 class CountingEnvironment(Environment):
@@ -49,7 +50,7 @@ def test_the_plugin_gives_the_theme_and_mkdocstrings_the_cache(tmp_path, monkeyp
     handler = SimpleNamespace(env=Environment())
     handlers = SimpleNamespace(get_handler=lambda name: handler if name == "python" else None)
     config = SimpleNamespace(plugins={"mkdocstrings": SimpleNamespace(handlers=handlers)})
-    plugin = jinja_cache.JinjaCachePlugin()
+    plugin = configured(jinja_cache.JinjaCachePlugin)
     plugin.on_files(None, config)
     theme = plugin.on_env(Environment(loader=DictLoader({"t": "{{ 1 + 1 }}"})), config, None)
     for env in (handler.env, theme):

@@ -1,4 +1,4 @@
-"""Math is typeset at build time (sitekit/katex.py): pages carry KaTeX's MathML, not TeX."""
+"""Math is typeset at build time (sitekit/plugins/katex.py): pages carry KaTeX's MathML, not TeX."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import re
 import pytest
 from mkdocs.exceptions import PluginError
 
-from sitekit import build_cache, katex
-from tests.site.conftest import page_urls, visit_params
+from sitekit.plugins import build_cache, katex
+from sitekit.testing.build import configured, page_urls
+from sitekit.testing.visits import visit_params
 
 ALL_PAGES = page_urls("zh") + page_urls("en")
 MATH_PAGES = ["", "losses/", "dilated-convolution/", "residual-networks/", "reference/losses/"]
@@ -76,7 +77,7 @@ def test_every_formula_is_mathml_that_chromium_draws(visit):
 
 
 def test_each_build_closes_its_node_process():
-    plugin = katex.KatexPlugin()
+    plugin = configured(katex.KatexPlugin)
     plugin.typeset('<span class="arithmatex">\\(x\\)</span>', "a.md")
     process = plugin.katex.process
     assert process is not None and process.poll() is None
@@ -113,7 +114,7 @@ def test_entries_made_otherwise_or_unreadable_are_typeset_afresh():
 
 
 def test_operator_names_get_the_thin_spaces_tex_gives_them():
-    from sitekit.katex import THIN_SPACE, space_operator_names
+    from sitekit.plugins.katex import THIN_SPACE, space_operator_names
 
     name = "<mi>log</mi><mo>\u2061</mo>"
     # y log z: a thin space on both sides, as TeX sets it

@@ -11,8 +11,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from sitekit.build import ROOT
-from sitekit.lean_code import PLAIN, lean_code, lean_page, token_styles
+from sitekit.plugins.lean_code import PLAIN, lean_code, lean_page, token_styles
+from sitekit.testing.build import ROOT
 
 STYLESHEETS = sorted(
     Path(__import__("material").__file__).parent.glob("templates/assets/stylesheets/*.min.css")

@@ -1,4 +1,4 @@
-"""Gate: zero broken links, anchors and asset paths in either language (sitekit/links.py)."""
+"""Gate: no broken link, anchor or asset path in either language (sitekit/testing/links.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from sitekit import links
-from sitekit.links import check_site
-from tests.site.conftest import LANGUAGES, ROOT
+from sitekit.testing import links
+from sitekit.testing.build import LANGUAGES, ROOT
+from sitekit.testing.links import check_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links" / "site"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"

@@ -1,13 +1,29 @@
-"""ruff keeps the Python of the project clean (the same command as `make lint`)."""
+"""ruff keeps the project's Python clean: the commands and paths of `make lint`."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.site.conftest import ROOT
+from sitekit.testing.build import ROOT
 
-PATHS = ["snippets", "sitekit", "tests", "hooks", "tools", "conftest.py"]
+MAKEFILE_PATHS = re.search(r"^LINTED := (.+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+PATHS = MAKEFILE_PATHS[1].split()
+
+
+def test_make_lint_covers_every_python_file_of_the_project():
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    missed = [name for name in listed if not any(Path(name).is_relative_to(p) for p in PATHS)]
+    assert missed == [], f"add their directories to LINTED in the Makefile: {missed}"
+    assert all((ROOT / path).exists() for path in PATHS), PATHS
 
 
 def test_ruff_check_is_clean():

@@ -1,4 +1,4 @@
-"""sitekit/moved_anchors.py: a page split into a section keeps every old link working.
+"""sitekit/plugins/moved_anchors.py: a page split into a section keeps every old link working.
 
 ``/reference/`` was one page until the API reference was split into one page per chapter, so
 links in the wild read ``/reference/#snippets.<module>.<name>``; the section index sends them on
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sitekit.build import LANGUAGES
-from sitekit.moved_anchors import SCRIPT_ID, anchors, moved_map, sections, with_script
+from sitekit.plugins.moved_anchors import SCRIPT_ID, anchors, moved_map, sections, with_script
+from sitekit.testing.build import LANGUAGES
 
 # The pages that became sections, with anchors their old single page had (links in the wild).
 SECTIONS = {

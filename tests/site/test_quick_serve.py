@@ -1,4 +1,4 @@
-"""sitekit/quick_serve.py: ``make serve`` rebuilds only the edited page, and stays correct."""
+"""sitekit-quick-serve: ``make serve`` rebuilds only the edited page, and stays correct."""
 
 from __future__ import annotations
 
@@ -17,14 +17,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from sitekit.quick_serve import (
-    QuickServePlugin,
-    drop_dirty_notice,
-    merge_entries,
-    only_pages_edited,
-)
-from sitekit.serving import free_port
-from tests.site.conftest import ROOT
+from sitekit.compat import drop_dirty_notice
+from sitekit.plugins.quick_serve import QuickServePlugin, merge_entries, only_pages_edited
+from sitekit.testing.build import ROOT, configured
+from sitekit.testing.serving import free_port
 
 
 def locations(entries: list[dict]) -> list[str]:
@@ -72,7 +68,7 @@ def test_the_plugin_rebuilds_every_page_when_included_code_changed(tmp_path):
     for name in ("mkdocs.yml", "docs/zh/a.md", "snippets/a.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    plugin, config = QuickServePlugin(), fake_config(tmp_path)
+    plugin, config = configured(QuickServePlugin), fake_config(tmp_path)
     plugin.on_startup(command="serve", dirty=True)
     plugin.on_pre_build(config)
     assert plugin.rebuild_all  # the first build
@@ -98,7 +94,7 @@ def project_copy(tmp_path: Path) -> Path:
     project.mkdir()
     shutil.copytree(ROOT / "docs", project / "docs")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for name in ("snippets", "hooks", "sitekit", "overrides", "tools", "pyproject.toml", ".git"):
+    for name in ("snippets", "sitekit", "overrides", "tools", "pyproject.toml", ".git"):
         (project / name).symlink_to(ROOT / name)
     return project
 

@@ -1,4 +1,7 @@
-"""Gate: two builds of the same commit are byte-identical (hooks/reproducible.py)."""
+"""Gate: two builds of the same commit are byte-identical, the reader's wheel included.
+
+The pages' dates come from the commit (sitekit-reproducible); the wheel's too (sitekit-wheel).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
-from hooks.reproducible import commit_time
-from tests.site.conftest import ROOT, build_site, site_cache
+from sitekit.plugins.reproducible import ReproduciblePlugin, commit_time
+from sitekit.testing.build import ROOT, build_site, configured, site_cache, site_wheel
 
 
 def differences(first: Path, second: Path) -> list[str]:
@@ -39,6 +43,7 @@ def test_builds_are_byte_identical_with_or_without_the_build_cache(built_site, t
     problems = differences(built_site, tmp_path / "warm")
     assert problems == [], "warm build:\n" + "\n".join(problems)
     assert len(list((tmp_path / "warm").rglob("*.html"))) >= 12
+    assert site_wheel(tmp_path / "warm").is_file()  # compared with the rest
 
 
 def test_the_sitemap_is_dated_by_the_commit_not_the_clock(built_site):
@@ -51,16 +56,13 @@ def test_the_sitemap_is_dated_by_the_commit_not_the_clock(built_site):
         assert compressed.read().decode("utf-8") == sitemap
 
 
-def test_the_hook_takes_the_date_from_git(monkeypatch):
-    from types import SimpleNamespace
-
-    from hooks import reproducible
-
+def test_the_plugin_takes_the_date_from_git(monkeypatch):
+    config = SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    reproducible.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml")))
+    configured(ReproduciblePlugin).on_config(config)
     assert os.environ["SOURCE_DATE_EPOCH"] == commit_time(ROOT)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # a date already given wins
-    reproducible.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml")))
+    configured(ReproduciblePlugin).on_config(config)
     assert os.environ["SOURCE_DATE_EPOCH"] == "86400"
 
 

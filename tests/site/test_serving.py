@@ -1,11 +1,11 @@
-"""sitekit/serving.py: the local server, plain or gzipped as GitHub Pages serves the site."""
+"""sitekit/testing/serving.py: the local server, plain or gzipped as GitHub Pages serves it."""
 
 from __future__ import annotations
 
 import gzip
 import urllib.request
 
-from sitekit.serving import serve
+from sitekit.testing.serving import serve
 
 
 def fetch(url: str, accept_gzip: bool) -> tuple[str | None, bytes]:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from sitekit import terms
+from sitekit.plugins import terms
+from sitekit.testing.build import configured
 
 DOCS = Path(terms.ROOT) / "docs"
 FIXTURES = Path(__file__).parent / "fixtures" / "terms"
@@ -106,7 +107,7 @@ def test_a_malformed_table_is_rejected(tmp_path, entry, message):
 
 
 def test_a_glossary_page_with_rows_of_its_own_fails_the_build(table):
-    plugin = terms.TermsPlugin()
+    plugin = configured(terms.TermsPlugin)
     plugin.terms = table
     page = type("Page", (), {"file": type("File", (), {"src_uri": "zh/glossary.md"})()})()
     config = type("Config", (), {"plugins": {}})()
@@ -132,11 +133,11 @@ def test_a_build_warns_when_the_search_words_are_stale(table, tmp_path, caplog):
     search = type("Search", (), {"config": type("C", (), {"jieba_dict_user": str(stale)})()})()
     config = type("Config", (), {"plugins": {"search": search}})()
     config.config_file_path = str(tmp_path / "mkdocs.yml")
-    plugin = terms.TermsPlugin()
-    with caplog.at_level("WARNING", logger="mkdocs.plugins.sitekit.terms"):
+    plugin = configured(terms.TermsPlugin)
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.sitekit.plugins.terms"):
         plugin.on_files([], config)
     assert "is stale against terms.yml: run `make terms`" in caplog.text
     stale.write_text(terms.user_dictionary(table), encoding="utf-8")
     caplog.clear()
-    terms.TermsPlugin().on_files([], config)
+    configured(terms.TermsPlugin).on_files([], config)
     assert caplog.text == ""

@@ -1,12 +1,12 @@
-"""Gate: every page and its translation share their structure (sitekit/twins.py)."""
+"""Gate: every page and its translation share their structure (sitekit/testing/twins.py)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from sitekit.twins import check_docs, format_report, outline
-from tests.site.conftest import DOCS
+from sitekit.testing.build import DOCS
+from sitekit.testing.twins import check_docs, format_report, outline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "twins"
 

@@ -1,21 +1,21 @@
 """Give each language its own search and a switcher that fetches nothing missing.
 
-The MkDocs plugin ``sitekit-i18n-site`` (``I18nSitePlugin``), after ``i18n`` in ``mkdocs.yml``.
+The MkDocs plugin ``sitekit-i18n-site``, after ``i18n`` in ``mkdocs.yml``.
 
 mkdocs-static-i18n builds the Chinese site into ``site/`` and the English one into
 ``site/en/``, but both builds share the theme's assets at the root and write their search
-index to the same ``site/search/search_index.json``; at the end the plugin stacks both
-languages into that one file. English searches then returned Chinese pages mixed in. This hook:
+index to the same ``site/search/search_index.json``; at the end it stacks both languages into
+that one file, so English searches would return Chinese pages mixed in. This plugin:
 
-1. turns the merge off and moves each non-default language's index to ``site/<lang>/search/``
-   (restoring the default language's index at the root);
+1. turns that merge off (``sitekit/compat.py``) and moves each non-default language's index
+   to ``site/<lang>/search/`` (restoring the default language's index at the root);
 2. points the theme's JavaScript ``base`` on those pages at ``<lang>/`` so that their search
    loads their own index and their results link inside their own language;
 3. sets mkdocstrings' locale to the language being built, so the API reference says
-   "参数" on Chinese pages and "Parameters" on English ones. mkdocstrings 1.0 offers no public
+   "参数" on Chinese pages and "Parameters" on English ones. mkdocstrings offers no public
    per-language locale: its ``locale`` option is read once, in its ``on_config``, before
-   mkdocs-static-i18n switches language, and the handlers keep it in the private
-   ``Handlers._locale``. This plugin sets that attribute, here and nowhere else;
+   mkdocs-static-i18n switches language, and the handlers keep it in a private attribute,
+   which ``sitekit/compat.py`` sets;
    ``tests/site/test_build.py::test_api_reference_labels_follow_the_page_language`` fails if a
    mkdocstrings upgrade stops honouring it;
 4. drops the ``<link rel="alternate">`` tags from ``<head>``: Material's JavaScript fetches
@@ -30,9 +30,14 @@ import json
 import re
 from pathlib import Path
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from sitekit import compat
 
 HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">[^<]*?"base": ")([^"]*)"')
@@ -53,24 +58,34 @@ def write_search_index(path: Path, index: dict) -> None:
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
-class I18nSitePlugin(BasePlugin):
+class I18nSiteConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class I18nSitePlugin(BasePlugin[I18nSiteConfig]):
     """One search index per language; mkdocstrings in the page's language (see above)."""
 
     def __init__(self) -> None:
         self.default_index: bytes | None = None  # the default language's index, kept for the end
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        _i18n(config).reconfigure_search_index = lambda config: None
+        if not self.config.enabled:
+            return config
+        compat.keep_search_indexes_apart(_i18n(config))
         return config
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen this build's language
-    def on_files(self, files, config: MkDocsConfig):
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
         mkdocstrings = config.plugins.get("mkdocstrings")
         if mkdocstrings is not None:
-            mkdocstrings.handlers._locale = build_language(config)[0]  # no public API: see above
+            compat.set_mkdocstrings_locale(mkdocstrings, build_language(config)[0])
         return files
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not self.config.enabled:
+            return output
         output = HEAD_ALTERNATE.sub("", output)
         language, is_default = build_language(config)
         if not is_default:
@@ -79,6 +94,8 @@ class I18nSitePlugin(BasePlugin):
 
     @event_priority(-50)  # after the search plugin has written its index, before i18n's next build
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
         language, is_default = build_language(config)
         index_path = Path(config.site_dir) / "search" / "search_index.json"
         if is_default:

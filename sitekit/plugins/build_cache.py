@@ -1,7 +1,7 @@
-"""Where the build keeps what it can reuse from one build to the next.
+"""Keep what can be reused from one run to the next (templates, formulas, the reader's PyTorch).
 
-Compiled Jinja templates (``sitekit/jinja_cache.py``) and KaTeX's MathML for each formula
-(``sitekit/katex.py``) are pure functions of their inputs, so they are stored under
+Compiled Jinja templates (``sitekit/plugins/jinja_cache.py``) and KaTeX's MathML for each formula
+(``sitekit/plugins/katex.py``) are pure functions of their inputs, so they are stored under
 a key made from all of those inputs (the code that makes them included), in the user's cache
 directory (``$CNN_STUDY_QUESTIONS_CACHE``, else ``$XDG_CACHE_HOME`` or ``~/.cache``, then
 ``cnn-study-questions``), as Python keeps ``__pycache__``. Deleting it (``clear``) costs time,

@@ -1,9 +1,9 @@
-"""Highlighted code with fewer elements and the same look: the ``sitekit-lean-code`` plugin.
+"""Highlighted code with fewer elements and the same look: less for a browser to style and lay out.
 
-Pygments wraps every token of a code block in its own ``<span class="…">``: a name, a comma, a
-space. They were two thirds of a chapter's elements (5,080 of 7,936 on ``/losses/``), and a
-browser trace of the slow pages showed that most of the main thread's time is style and layout
-of those elements, forced by Material's script. Most of the spans change nothing on screen:
+The MkDocs plugin ``sitekit-lean-code``, a speed-up only. Pygments wraps every token of a code
+block in its own ``<span class="…">``: a name, a comma, a space. On a chapter with much code
+they are most of the page's elements, and the browser styles and lays out each one. Most of
+them change nothing on screen:
 
 * a token class the theme gives no colour (``w``, whitespace), or the code's own colour
   (``n``, ``kc``: Material's ``--md-code-hl-name-color`` is ``var(--md-code-fg-color)``), is
@@ -26,8 +26,11 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.pages import Page
 
 # A token Pygments wrapped, a run of text, or any other tag.
 TOKEN = re.compile(
@@ -154,12 +157,23 @@ def theme_stylesheets(config: MkDocsConfig) -> list[str]:
     return [sheet.read_text(encoding="utf-8") for sheet in sheets]
 
 
-class LeanCodePlugin(BasePlugin):
+class LeanCodeConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class LeanCodePlugin(BasePlugin[LeanCodeConfig]):
     """Remove the code-highlight spans that change nothing on screen (see the module docstring)."""
 
+    def __init__(self) -> None:
+        self.styles: dict[str, str] = {}
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
         self.styles = token_styles(theme_stylesheets(config))
         return config
 
-    def on_post_page(self, output: str, **kwargs) -> str:
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not self.config.enabled:
+            return output
         return lean_page(output, self.styles)

@@ -1,7 +1,7 @@
 """Check every link of a built site: pages, anchors, assets, the language switcher.
 
 ``mkdocs build --strict`` with the ``validation`` settings in mkdocs.yml already rejects a
-broken Markdown link or anchor. It does not see what the theme and the hooks write (the
+broken Markdown link or anchor. It does not see what the theme and the plugins write (the
 language switcher, the header and footer, stylesheets and scripts), links written as raw
 HTML, ``url(...)`` inside stylesheets, the sitemap, or where the search index
 sends a reader. :func:`check_site` reads the finished site instead and resolves all of them:
@@ -44,8 +44,8 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+)\1\s*\)""")
 SITEMAP_LOC = re.compile(r"<loc>([^<]+)</loc>")
 NOT_FETCHED = ("mailto:", "tel:", "javascript:", "data:", "blob:")
 
-# The test report property holding what the check of the built site counted; the root
-# conftest.py prints it after the run (a property reaches the main process under pytest-xdist).
+# The test report property holding what the check of the built site counted; the pytest plugin
+# prints it after the run (a property reaches the main process under pytest-xdist).
 SUMMARY_PROPERTY = "links_summary"
 
 

@@ -12,7 +12,7 @@
   installed once into a cache keyed by its pins (``environments``); each test run makes a fresh
   environment on top of it and installs the wheel with the page's own command.
 * ``run_page`` runs a page's blocks in page order in one new interpreter (``copy_harness.py``)
-  and checks each block's output against its ``#>`` lines with ``sitekit/fence_runner.py``.
+  and checks each block's output against its ``#>`` lines with ``sitekit/testing/fence_runner.py``.
   Blocks whose fence has the class ``no-run`` are counted, not run; mkdocstrings' signature
   blocks (``doc-signature``) are counted as signatures.
 """
@@ -30,15 +30,16 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from sitekit import build_cache
-from sitekit.fence_runner import check_printed
+from sitekit import ROOT
+from sitekit.plugins import build_cache
+from sitekit.testing.fence_runner import check_printed
 
-ROOT = Path(__file__).resolve().parents[1]  # the project: sitekit/ is one level down
 HARNESS = Path(__file__).with_name("copy_harness.py")
 PYTHON_LANGUAGES = {"python", "py", "python3", "pycon"}
 HIDDEN = {"md-annotation"}  # display: none while Material copies
 NO_RUN = "no-run"
 SIGNATURE = "doc-signature"
+SUMMARY_PROPERTY = "copy_blocks"  # each page's counts, printed after the run (pytest_plugin.py)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
 
@@ -136,10 +137,10 @@ def _pins(*names: str) -> list[str]:
 
 
 def _extras_requirements() -> list[str]:
-    from hooks.wheel import PUBLISHED_EXTRAS, project_metadata
+    from sitekit.plugins.wheel import project_metadata
 
     optional = project_metadata(ROOT)["optional-dependencies"]
-    return [requirement for extra in PUBLISHED_EXTRAS for requirement in optional[extra]]
+    return [requirement for extra in optional.values() for requirement in extra]
 
 
 def _site_packages(venv: Path) -> Path:
@@ -157,7 +158,8 @@ def environments() -> tuple[Path, Path]:
 
     Both are installed with ``requirements.lock`` as constraints (PyTorch from its pin there),
     once per key (the Python version, the lock file, the extras' requirements) under the build
-    cache (``sitekit/build_cache.py``); concurrent test runs wait on a lock while one makes them.
+    cache (``sitekit/plugins/build_cache.py``); concurrent test runs wait on a lock while one
+    makes them.
     """
     lock_file = ROOT / "requirements.lock"
     names = [re.split(r"[<>=!~;\[ ]", requirement)[0] for requirement in _extras_requirements()]
@@ -241,7 +243,7 @@ class PageResult:
         )
 
     def counts(self) -> str:
-        """The counts as JSON, for the end-of-run summary (``conftest.py``)."""
+        """The counts as JSON, for the end-of-run summary (``pytest_plugin.py``)."""
         fields = ("page", "blocks", "ran", "matched", "marked", "signatures")
         return json.dumps({name: getattr(self, name) for name in fields})
 

@@ -1,42 +1,39 @@
 """Rebuild only the edited page in ``make serve`` (``mkdocs serve --dirty``), and stay correct.
 
-The MkDocs plugin ``sitekit-quick-serve`` (``QuickServePlugin``). A full rebuild of both
-languages takes about five seconds; MkDocs' ``--dirty`` rebuilds only the pages whose source is
-newer than their output, in under a second and a half. Four things made ``--dirty`` wrong
-here; this plugin mends them and does nothing in any other build:
+The MkDocs plugin ``sitekit-quick-serve``, a speed-up only. MkDocs' ``--dirty`` rebuilds only
+the pages whose source is newer than their output, a fraction of a full rebuild of both
+languages. Four things make ``--dirty`` wrong here; this plugin mends them and does nothing in
+any other build:
 
 1. MkDocs warns that a dirty build is being performed, and ``strict: true`` turns that warning
    into an aborted build. The plugin drops that one notice; every other warning still aborts.
 2. A page is also made from files that are not its Markdown: the ``snippets`` code it includes,
-   the docstrings the API reference shows, the glossary's ``docs/terms.yml``, the plugins and
-   hooks. When anything but a page's Markdown changed since the last build, every page is
-   rebuilt, as without ``--dirty``; an edited page alone is the quick case.
+   the docstrings the API reference shows, the glossary's ``docs/terms.yml``, the plugins.
+   When anything but a page's Markdown changed since the last build, every page is rebuilt, as
+   without ``--dirty``; an edited page alone is the quick case.
 3. Material's search plugin keeps the previous build's index and merges the rebuilt pages into
    it, but mkdocs-static-i18n builds the languages one after the other, so the Chinese index
-   took the English entries in (and the reverse). Each language now keeps its own.
+   would take the English entries in (and the reverse). Each language keeps its own.
 4. That merge also drops every entry whose location starts with the rebuilt page's; the home
-   page's location is ``""``, so editing the home page emptied the index. Entries are now
-   replaced page by page.
+   page's location is ``""``, so editing the home page would empty the index. Entries are
+   replaced page by page instead.
+
+Both of Material's and MkDocs' names it reaches for are in ``sitekit/compat.py``.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 
-from sitekit.i18n_site import build_language, write_search_index
-
-DIRTY_NOTICE = "A 'dirty' build is being performed"
-
-
-def drop_dirty_notice(record: logging.LogRecord) -> bool:
-    """A logging filter: ``False`` for MkDocs' dirty-build notice only."""
-    return not record.getMessage().startswith(DIRTY_NOTICE)
+from sitekit import compat
+from sitekit.plugins.i18n_site import build_language, write_search_index
 
 
 def page_of(entry: dict) -> str:
@@ -88,7 +85,11 @@ def only_pages_edited(before: dict[str, float], after: dict[str, float], docs: s
     return all(name.startswith(docs) and name.endswith(".md") for name in changed)
 
 
-class QuickServePlugin(BasePlugin):
+class QuickServeConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class QuickServePlugin(BasePlugin[QuickServeConfig]):
     """Keeps, across the rebuilds of one ``mkdocs serve --dirty``, what they need (see above)."""
 
     def __init__(self) -> None:
@@ -99,12 +100,14 @@ class QuickServePlugin(BasePlugin):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining ``on_startup`` keeps this plugin, and its state, between rebuilds."""
+        if not self.config.enabled:
+            return
         self.dirty = dirty
         if dirty:
-            logging.getLogger("mkdocs.commands.build").addFilter(drop_dirty_notice)
+            compat.filter_dirty_notice()
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        if not self.dirty or not build_language(config)[1]:
+        if not self.config.enabled or not self.dirty or not build_language(config)[1]:
             return
         times = input_times([config.config_file_path, config.docs_dir, *config.watch])
         docs = str(Path(config.docs_dir)) + "/"
@@ -112,20 +115,20 @@ class QuickServePlugin(BasePlugin):
         self.times = times
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        if not self.dirty:
+        if not self.config.enabled or not self.dirty:
             return files
         search = config.plugins.get("material/search")
         if search is not None:
-            search.search_index_prev = None  # its merge mixes the languages: on_post_build merges
+            compat.forget_previous_search_index(search)  # on_post_build merges, per language
         if self.rebuild_all:
             for file in files.documentation_pages():
-                file.is_modified = lambda: True  # MkDocs builds a page in a dirty build if so
+                compat.rebuild_in_dirty_build(file)
         return files
 
     # After the search plugin wrote the index, before sitekit-i18n-site moves it.
     @event_priority(-40)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if not self.dirty:
+        if not self.config.enabled or not self.dirty:
             return
         path = Path(config.site_dir) / "search" / "search_index.json"
         index = json.loads(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""One page of the built site, loaded once in headless Chromium, with what the checks read.
+"""Load each page of the built site once in headless Chromium, and keep what the checks read.
 
 A page costs the browser most of its time to parse, lay out and (for axe-core) inspect, so each
 page is loaded once per test session (``visit`` in ``tests/site/conftest.py``) and every check
@@ -9,17 +9,11 @@ what it showed when it had loaded (``Loaded``, taken before any check changes th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pytest
 from playwright.sync_api import Browser, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-# Math may be typeset in the browser after ``load`` (client-side KaTeX) or already be in the
-# HTML (build-time KaTeX); either way the snapshot waits until every formula has KaTeX markup,
-# for at most this long (a formula that never gets it is then reported by the checks).
-TYPESET_TIMEOUT_MS = 10_000
-ALL_TYPESET = "[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))"
 
 # What the checks read from the loaded page, in one round trip.
 SNAPSHOT = """() => ({
@@ -70,9 +64,7 @@ class Visit:
 
 
 @contextmanager
-def visiting(
-    browser: Browser, site_url: str, url: str, typeset_timeout_ms: int = TYPESET_TIMEOUT_MS
-) -> Iterator[Visit]:
+def visiting(browser: Browser, site_url: str, url: str) -> Iterator[Visit]:
     """Load ``site_url + url`` in a fresh context; yield the ``Visit``; close the context."""
     context = browser.new_context(color_scheme="light")
     try:
@@ -83,10 +75,7 @@ def visiting(
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("request", lambda r: None if r.url.startswith(site_url) else outside.append(r.url))
-        page.goto(site_url + url, wait_until="load")
-        # On time-out the snapshot's counts show how many formulas were left untypeset.
-        with suppress(PlaywrightTimeoutError):
-            page.wait_for_function(ALL_TYPESET, timeout=typeset_timeout_ms)
+        page.goto(site_url + url, wait_until="load")  # math is in the HTML: nothing to wait for
         facts = page.evaluate(SNAPSHOT)
         loaded = Loaded(
             switcher=facts["switcher"],
@@ -100,3 +89,13 @@ def visiting(
         yield Visit(url=url, page=page, loaded=loaded, errors=errors, outside=outside)
     finally:
         context.close()
+
+
+def visit_params(urls: list[str]) -> list:
+    """Parameters for the ``visit`` fixture (``tests/site/conftest.py``), one pytest-xdist group
+    per page.
+
+    Under ``--dist loadgroup`` all tests of a page then run on one worker, so the page is
+    loaded once in the whole run, not once per worker.
+    """
+    return [pytest.param(url, marks=pytest.mark.xdist_group(f"page:/{url}")) for url in urls]

@@ -1,7 +1,9 @@
-"""Small accessibility fixes to the theme's markup, found by axe-core (tests/site/test_a11y.py).
+"""Mend the two accessibility faults axe-core finds in the theme's markup (tests/site/test_a11y.py).
+
+The MkDocs plugin ``sitekit-a11y``.
 
 Material's search overlay is a ``role="dialog"`` without an accessible name (axe rule
-``aria-dialog-name``, serious). This hook names it after the search box's own label, which
+``aria-dialog-name``, serious). This plugin names it after the search box's own label, which
 the theme has already translated into the page's language ("搜索" / "Search").
 
 A code block that scrolls sideways must be reachable by keyboard (``scrollable-region-focusable``,
@@ -9,14 +11,17 @@ serious). Material gives a scrollable block ``tabindex="0"`` when it mounts it, 
 ``content.lazy`` it mounts a block only when the block scrolls into view, so a keyboard reader
 tabbing down the page would pass blocks that cannot take focus yet. Every highlighted block gets
 ``tabindex="0"`` in the HTML; Material removes it from a block that does not scroll (or on a
-device without hover) once it mounts it, as it always did.
+device without hover) once it mounts it.
 """
 
 from __future__ import annotations
 
 import re
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -24,9 +29,23 @@ CODE_BLOCK = "<pre><span></span><code>"  # every pymdownx.highlight block, signa
 SEARCH_LABEL = re.compile(r'<input type="text" class="md-search__input"[^>]*?aria-label="([^"]*)"')
 
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+def accessible(output: str) -> str:
+    """A page's HTML with its search dialog named and its code blocks focusable."""
     label = SEARCH_LABEL.search(output)
     if label and SEARCH_DIALOG in output:
         named = SEARCH_DIALOG.replace('role="dialog"', f'role="dialog" aria-label="{label[1]}"')
         output = output.replace(SEARCH_DIALOG, named, 1)
     return output.replace(CODE_BLOCK, '<pre><span></span><code tabindex="0">')
+
+
+class A11yConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class A11yPlugin(BasePlugin[A11yConfig]):
+    """Name the search dialog and make every code block focusable."""
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not self.config.enabled:
+            return output
+        return accessible(output)

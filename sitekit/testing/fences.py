@@ -24,7 +24,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
-from sitekit.twins import outline
+from sitekit.testing.twins import outline
 
 PYTHON = {"py", "python", "python3", "pycon"}
 NO_RUN = ".no-run"  # the class of a block not meant to run as pasted

@@ -1,28 +1,31 @@
-"""The site's terms, kept once in ``docs/terms.yml``.
+"""Keep the site's terms once, in ``docs/terms.yml``, and make the glossary and search from them.
 
-Both glossary pages are rendered from that file at build time (``TermsPlugin`` replaces the line
-``<!-- terms: … -->`` of ``docs/<lang>/glossary.md``), the jieba user dictionary that keeps Chinese
-terms whole in search is generated from it (``python -m sitekit.terms``), and :func:`unknown_uses`
-finds a page that introduces a term the table lacks: a Chinese term followed by its English in
-parentheses, ``空洞卷积 (dilated convolution)``, plain or in bold.
+Both glossary pages are rendered from that file at build time (the MkDocs plugin
+``sitekit-terms`` replaces the line ``<!-- terms: … -->`` of ``docs/<lang>/glossary.md``), the
+jieba user dictionary that keeps Chinese terms whole in search is generated from it
+(``python -m sitekit.plugins.terms``), and :func:`unknown_uses` finds a page that introduces a
+term the table lacks: a Chinese term followed by its English in parentheses,
+``空洞卷积 (dilated convolution)``, plain or in bold.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-ROOT = Path(__file__).resolve().parent.parent
+from sitekit import ROOT
+
 TERMS_FILE = ROOT / "docs" / "terms.yml"
 USER_DICT = ROOT / "tools" / "jieba_user_dict.txt"
 MARKER = "<!-- terms: the tables are rendered here from docs/terms.yml at build time -->"
@@ -31,7 +34,7 @@ HEADERS = {"zh": ("中文", "English", "说明"), "en": ("中文", "English", "M
 ALSO = {"zh": "（又称{}）", "en": " (also {})"}
 SEE = {"zh": "见[{title}]({page})一章。", "en": "See the [{title}]({page}) chapter."}
 JIEBA_FREQUENCY = "20 n"  # frequency and part of speech of every user word (as jieba wants)
-log = logging.getLogger("mkdocs.plugins.sitekit.terms")
+log = get_plugin_logger(__name__)
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -210,12 +213,16 @@ def unknown_uses(markdown: str, terms: Terms, where: str = "page") -> list[str]:
     return problems
 
 
-class TermsPlugin(BasePlugin):
+class TermsConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class TermsPlugin(BasePlugin[TermsConfig]):
     """Render the glossary tables from ``docs/terms.yml`` into the page that holds ``MARKER``.
 
-    Registered as ``sitekit-terms`` (``pyproject.toml``). The table is read once per build; a
-    page with the marker that also keeps a table of its own fails the build, so a row added to
-    the Markdown instead of ``docs/terms.yml`` cannot go unnoticed.
+    The table is read once per build; a page with the marker that also keeps a table of its own
+    fails the build, so a row added to the Markdown instead of ``docs/terms.yml`` cannot go
+    unnoticed.
     """
 
     def __init__(self) -> None:
@@ -224,12 +231,16 @@ class TermsPlugin(BasePlugin):
         self.warned = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
         self.source = Path(config.docs_dir) / TERMS_FILE.name
         self.terms = None
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Read the table (errors fail the build) and keep the YAML out of the built site."""
+        if not self.config.enabled:
+            return files
         try:
             self.terms = load(self.source)
         except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as error:
@@ -248,7 +259,7 @@ class TermsPlugin(BasePlugin):
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
-        if MARKER not in markdown:
+        if not self.config.enabled or MARKER not in markdown:
             return markdown
         own_rows = [line for line in markdown.splitlines() if line.lstrip().startswith("|")]
         if own_rows:

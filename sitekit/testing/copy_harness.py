@@ -1,12 +1,12 @@
 """Run one page's copied blocks in page order, in this interpreter, as a reader pastes them.
 
-``sitekit/copy_blocks.py`` starts this file's text with ``python -I -c`` in the reader's
+``sitekit/testing/copy_blocks.py`` starts this file's text with ``python -I -c`` in the reader's
 virtual environment, so it imports nothing from the project (standard library only) and the
 project is not on ``sys.path``. It reads ``{"blocks": [[number, source], ...]}`` as JSON from
 stdin (a block's number is its place on the page), runs every block in one fresh ``__main__``
 module (one namespace for the page, as in one interpreter), and records what each top-level
 statement writes to stdout: every write is charged to the line of the block's outermost frame
-that is running, the way ``sitekit/fence_runner.py`` charges a ``print``. It writes one JSON
+that is running, the way ``sitekit/testing/fence_runner.py`` charges a ``print``. It writes one JSON
 object to stdout: per block, ``error`` (a traceback or ``null``) and ``printed`` (``[line, text]``
 pairs); and the interpreter's ``sys.path``.
 """

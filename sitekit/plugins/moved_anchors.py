@@ -1,6 +1,6 @@
 """Keep old links working when a page is split into a section of pages.
 
-The MkDocs plugin ``sitekit-moved-anchors`` (``MovedAnchorsPlugin``). When a long page
+The MkDocs plugin ``sitekit-moved-anchors``. When a long page
 ``X.md`` becomes a section ``X/index.md`` with sub-pages ``X/<name>.md``, its URL ``X/`` stays
 (the index), but most of its anchors now live on a sub-page, and a link to ``X/#anchor`` lands
 at the top of the index. After each build this plugin writes into every section index a small
@@ -16,6 +16,8 @@ import json
 import re
 from pathlib import Path
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
@@ -75,13 +77,19 @@ def with_script(index_html: str, moved: dict[str, str]) -> str:
     return html.replace("</article>", SCRIPT.replace("MAP", data, 1) + "</article>", 1)
 
 
-class MovedAnchorsPlugin(BasePlugin):
+class MovedAnchorsConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class MovedAnchorsPlugin(BasePlugin[MovedAnchorsConfig]):
     """Writes the map script into every section index after the build."""
 
     def __init__(self) -> None:
         self.sections: dict[str, list[str]] = {}  # this build's sections (``on_files``)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
         site = Path(config.site_dir)
         for index, pages in self.sections.items():
             index_file = site / index / "index.html"
@@ -95,6 +103,8 @@ class MovedAnchorsPlugin(BasePlugin):
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100) has kept this build's language only
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
         urls = [file.url for file in files.documentation_pages()]
         self.sections = sections(urls)
         return files

@@ -1,4 +1,4 @@
-// Typeset TeX with KaTeX for sitekit/katex.py, so pages ship MathML and no KaTeX script, CSS or font.
+// Typeset TeX with KaTeX for sitekit/plugins/katex.py, so pages ship MathML and no KaTeX script, CSS or font.
 // Reads one JSON request per line on stdin: a list of {"tex": "...", "display": true|false}.
 // Writes one JSON answer per line on stdout: a list of {"html": "..."} or {"error": "..."}.
 "use strict";

@@ -4,15 +4,15 @@ KaTeX comes from the npm registry (``package.json``, installed into ``node_modul
 ``make setup``); it is never committed. pymdownx.arithmatex (generic mode) leaves each formula
 as ``\\(...\\)`` in a ``span.arithmatex`` or ``\\[...\\]`` in a ``div.arithmatex``; this plugin
 replaces the TeX in each finished page with KaTeX's MathML (``output: "mathml"``), rendered by
-one Node.js process for the whole build (``sitekit/katex_render.cjs``) and kept in the build cache
-(``sitekit/build_cache.py``) for the next build. Browsers draw MathML Core themselves (Chromium,
+one Node.js process for the whole build (``katex_render.cjs``) and kept in the build cache
+(``build_cache.py``) for the next build. Browsers draw MathML Core themselves (Chromium,
 Firefox, Safari) with the reader's math font, so pages load neither KaTeX's stylesheet nor its
-fonts, and carry one element per symbol instead of KaTeX's HTML boxes (issue 15: the HTML was a
-third of the elements of a chapter, and the style and layout work grew with them). The TeX stays
+fonts, and carry one element per symbol instead of KaTeX's HTML boxes (whose elements the
+browser would have to style and lay out, many per symbol). The TeX stays
 in the MathML as its ``annotation``; the search index is built before this runs, so it keeps
 the TeX source too. A formula KaTeX cannot parse fails the build, naming the page and the formula.
 
-The MkDocs plugin ``sitekit-katex`` (``KatexPlugin``): one node process per language's build.
+The MkDocs plugin ``sitekit-katex``: one node process per language's build.
 """
 
 from __future__ import annotations
@@ -26,14 +26,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
-from sitekit import build_cache
-
-ROOT = Path(__file__).resolve().parent.parent
+from sitekit import ROOT
+from sitekit.plugins import build_cache
 
 KATEX = ROOT / "node_modules" / "katex"
 RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
@@ -139,7 +140,11 @@ def space_operator_names(mathml: str) -> str:
     return OPERATOR_NAME.sub(spaced, mathml)
 
 
-class KatexPlugin(BasePlugin):
+class KatexConfig(Config):
+    enabled = config_options.Type(bool, default=True)
+
+
+class KatexPlugin(BasePlugin[KatexConfig]):
     """Typeset every page's math with KaTeX, as MathML."""
 
     def __init__(self) -> None:
@@ -166,11 +171,13 @@ class KatexPlugin(BasePlugin):
         return MATH.sub(replace, output)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if not MATH.search(output):
+        if not self.config.enabled or not MATH.search(output):
             return output
         return self.typeset(output, page.file.src_uri)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
         if self.katex is not None:  # one node process per language's build
             self.katex.close()
             self.katex = None

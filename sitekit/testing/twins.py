@@ -9,8 +9,8 @@ two outlines, and :func:`check_docs` does it for a whole ``docs/`` directory, na
 and what differs.
 
 The fence reader follows pymdownx.superfences, not CommonMark: a fence indented under a list
-item, an admonition or a content tab is still a fence. ``sitekit/fences.py`` uses it to count
-the Python blocks a reader sees.
+item, an admonition or a content tab is still a fence. ``fences.py`` uses it to count the
+Python blocks a reader sees.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def compare(zh: Outline, en: Outline) -> list[str]:
                     f"Python code differs: zh block at line {a.line}, en block at line {b.line}"
                 )
             elif a.lang in {"py", "python", "python3"} and a.options != b.options:
-                # pytest runs the pages' Python blocks from docs/zh only (conftest.py): the
+                # pytest runs the pages' Python blocks from docs/zh only (pytest_plugin.py): the
                 # English block must be the same block, options (notest, no-run) included
                 problems.append(
                     f"Python block options differ: zh {' '.join(a.options)!r} at line {a.line}, "

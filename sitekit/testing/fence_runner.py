@@ -1,13 +1,14 @@
-"""Check the printed output shown under a call as ``#>`` comments.
+"""Check that the output a page shows under a call as ``#>`` comments is what the call prints.
 
 Pages and docstrings show what a block prints the way Pydantic's docs do::
 
     print(1 + 1)
     #> 2
 
-This module registers the default runner of pytest-markdown-docs: it runs a fence, records
-what every top-level statement prints, and fails unless that output equals the ``#>`` lines
-written right under the statement — no more, no less.
+This module replaces the default runner of pytest-markdown-docs (through its private runner
+registry: ``sitekit/compat.py``): it runs a fence, records what every top-level statement
+prints, and fails unless that output equals the ``#>`` lines written right under the
+statement — no more, no less.
 
 ``make outputs`` (``pytest --update-outputs``) runs the same fences but, instead of failing,
 writes what each statement printed as its ``#>`` lines, in the Markdown or Python file the
@@ -23,7 +24,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from pytest_markdown_docs._runners import DefaultRunner, register_runner
+from sitekit import compat
+
+DefaultRunner, register_runner = compat.markdown_docs_runners()
 
 OUTPUT_PREFIX = "#>"
 

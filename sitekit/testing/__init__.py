@@ -1,0 +1,1 @@
+"""Build, serve, read and check the site: what pytest and ``tools/`` use, never MkDocs."""

@@ -1,0 +1,158 @@
+"""The project's pytest plugin: the ``#>`` check, which pages run, and what the gates counted.
+
+Loaded by the project's ``conftest.py`` (``pytest_plugins``), or with
+``-p sitekit.testing.pytest_plugin`` for pages outside the project. Importing it registers the
+output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--update-outputs``
+(``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
+what the gates counted: links checked, blocks run as a reader copies them, and how every
+page's Python block is run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sitekit.testing.build import DOCS, ROOT
+from sitekit.testing.fence_runner import OutputUpdates, PrintCheckRunner
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="rewrite the `#>` lines of every block that runs with what it printed (make outputs)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("update_outputs"):
+        return
+    if config.getoption("numprocesses", default=None) not in (None, 0):
+        raise pytest.UsageError("--update-outputs rewrites files: run it with -n 0")
+    PrintCheckRunner.updates = OutputUpdates()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    updates, PrintCheckRunner.updates = PrintCheckRunner.updates, None
+    if updates is not None:
+        written = updates.write()
+        print(f"\n--update-outputs: rewrote {len(written)} blocks", *written, sep="\n  ")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Run the pages' Python blocks from docs/zh only, except in ``make outputs``.
+
+    Every Python block of an English page is its Chinese twin's block, byte for byte and with
+    the same options (``sitekit/testing/twins.py``, gated by ``tests/site/test_twins.py``), so
+    running docs/en as well would run each block twice and check nothing more.
+    ``--update-outputs`` collects both languages, to rewrite the ``#>`` lines of both.
+    """
+    if config.getoption("update_outputs"):
+        return None
+    if collection_path.suffix == ".md" and DOCS / "en" in collection_path.parents:
+        return True
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """An empty collection of page code blocks must not pass quietly."""
+    ran_docs = any(
+        DOCS.is_relative_to(Path(arg.split("::")[0]).resolve()) for arg in session.config.args
+    )
+    fences = [item for item in session.items if DOCS in item.path.parents]
+    if ran_docs and not fences:
+        raise pytest.UsageError(f"no Python code block was collected from {DOCS}")
+
+
+def _properties(terminalreporter, name: str, calls_only: bool = False) -> list[tuple[str, str]]:
+    """(value, outcome) of every ``record_property(name, value)`` of the run's tests."""
+    return [
+        (value, outcome)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if not calls_only or getattr(report, "when", "call") == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == name
+    ]
+
+
+def _links_summary(terminalreporter) -> None:
+    from sitekit.testing import links
+
+    summaries = _properties(terminalreporter, links.SUMMARY_PROPERTY)
+    if summaries:
+        terminalreporter.section("Links in the built site (sitekit/testing/links.py)")
+        terminalreporter.write_line(summaries[-1][0])
+
+
+def _copy_summary(terminalreporter) -> None:
+    from sitekit.testing.copy_blocks import SUMMARY_PROPERTY
+
+    copied = [
+        (json.loads(value), outcome)
+        for value, outcome in _properties(terminalreporter, SUMMARY_PROPERTY, calls_only=True)
+    ]
+    if not copied:
+        return
+    terminalreporter.section("Code blocks as a reader copies them (tests/site/test_copy.py)")
+    counted = ("blocks", "ran", "matched", "marked", "signatures")
+    for language in ("zh", "en"):
+        pages = sorted(
+            (pair for pair in copied if pair[0]["page"].startswith("/en/") == (language == "en")),
+            key=lambda pair: pair[0]["page"],
+        )
+        totals = dict.fromkeys(counted, 0)
+        for counts, outcome in pages:
+            numbers = ", ".join(f"{key} {counts[key]}" for key in counted)
+            if "run_as" in counts:  # its blocks are its twin's: run there (test_copy.py)
+                numbers += f"; the same blocks as {counts['run_as']}, run there"
+            terminalreporter.write_line(f"{language} {counts['page']}: {numbers} ({outcome})")
+            totals = {key: totals[key] + counts[key] for key in counted}
+        if pages:
+            numbers = ", ".join(f"{key} {totals[key]}" for key in counted)
+            terminalreporter.write_line(f"{language} all {len(pages)} pages: {numbers}")
+
+
+def _blocks_summary(terminalreporter) -> None:
+    from sitekit.testing.fences import account_docs
+
+    ran: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call" and outcome != "skipped":
+                continue
+            parts = report.nodeid.split("/")
+            if parts[0] == "docs" and len(parts) > 2 and ".md::" in report.nodeid:
+                counts = ran.setdefault(parts[1], {})
+                counts[outcome] = counts.get(outcome, 0) + 1
+    gate_ran = any(
+        "tests/site/test_fences.py" in report.nodeid
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+    )
+    if not ran and not gate_ran:
+        return  # neither the pages' blocks nor their gate were part of this run
+    terminalreporter.section("Python blocks on the pages")
+    accounting_by_language = account_docs(DOCS, ROOT)
+    for language in sorted(accounting_by_language, key=lambda name: name != "zh"):
+        accounting = accounting_by_language[language]
+        counts = ran.get(language, {})
+        outcome = ", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "none run"
+        if language == "en" and not counts and ran.get("zh"):
+            outcome = "run from zh, the same blocks (twin gate)"
+        terminalreporter.write_line(
+            f"{language}: {accounting.total} Python blocks = {len(accounting.executed)} executed "
+            f"by pytest-markdown-docs (this run: {outcome}) + {len(accounting.included)} "
+            f"includes of tested snippets modules + {len(accounting.marked)} marked no-run + "
+            f"{len(accounting.unchecked)} unchecked"
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print what the gates counted: links checked, and how every page's Python block is run."""
+    _links_summary(terminalreporter)
+    _copy_summary(terminalreporter)
+    _blocks_summary(terminalreporter)
