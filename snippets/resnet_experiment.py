@@ -44,7 +44,7 @@ from snippets.checks import (
 )
 from snippets.data import RESULTS, read_results, spread
 from snippets.resnet import BasicBlock, PreActBlock, StageNet
-from snippets.runs import rerun, run_all
+from snippets.runs import rerun, run_all, torch_threads
 
 SHATTER_DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # depths of the gradient-correlation sweep
 DATA_FILE = RESULTS / "resnet-digits.json"
@@ -370,9 +370,7 @@ def gradient_correlations(
     check_int_list("depths", depths, 1)
     check_int_list("seeds", seeds, 0)
     result: dict[str, list] = {"depths": list(depths)}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a fixed summation order: deep plain nets amplify rounding
-    try:
+    with torch_threads(1):  # a fixed summation order: deep plain nets amplify rounding
         for kind in ("plain", "residual"):
             means = []
             for depth in depths:
@@ -382,8 +380,6 @@ def gradient_correlations(
                     values.append(gradient_correlation(depth, residual=kind == "residual"))
                 means.append(round(sum(values) / len(values), 4))
             result[kind] = means
-    finally:
-        torch.set_num_threads(threads)
     return result
 
 
@@ -402,27 +398,27 @@ def _digits() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
 
 def run_one(config: Config, seed: int, depth: int, residual: bool) -> dict:
     """Build, probe and train one network; return its entry of the results."""
-    torch.set_num_threads(config.threads)
-    x_train, y_train, x_test, y_test = _digits()
-    torch.manual_seed(seed)
-    model = StageNet(depth, residual=residual, widths=config.widths)
-    probe = torch.Generator().manual_seed(1000 + seed)
-    batch = torch.randperm(len(y_train), generator=probe)[: config.batch_size]
-    norms = gradient_norms(model, x_train[batch], y_train[batch])
-    losses = train(model, x_train, y_train, config, seed)
-    tail = max(1, len(losses) // 10)
-    train_loss, _ = evaluate(model, x_train, y_train)
-    _, test_accuracy = evaluate(model, x_test, y_test)
-    return {
-        "kind": "residual" if residual else "plain",
-        "depth": depth,
-        "seed": seed,
-        "losses": [round(v, 5) for v in losses],
-        "final_loss": round(sum(losses[-tail:]) / tail, 5),
-        "train_loss_eval": round(train_loss, 5),
-        "test_accuracy": round(test_accuracy, 5),
-        "grad_norms": [round(v, 6) for v in norms],
-    }
+    with torch_threads(config.threads):
+        x_train, y_train, x_test, y_test = _digits()
+        torch.manual_seed(seed)
+        model = StageNet(depth, residual=residual, widths=config.widths)
+        probe = torch.Generator().manual_seed(1000 + seed)
+        batch = torch.randperm(len(y_train), generator=probe)[: config.batch_size]
+        norms = gradient_norms(model, x_train[batch], y_train[batch])
+        losses = train(model, x_train, y_train, config, seed)
+        tail = max(1, len(losses) // 10)
+        train_loss, _ = evaluate(model, x_train, y_train)
+        _, test_accuracy = evaluate(model, x_test, y_test)
+        return {
+            "kind": "residual" if residual else "plain",
+            "depth": depth,
+            "seed": seed,
+            "losses": [round(v, 5) for v in losses],
+            "final_loss": round(sum(losses[-tail:]) / tail, 5),
+            "train_loss_eval": round(train_loss, 5),
+            "test_accuracy": round(test_accuracy, 5),
+            "grad_norms": [round(v, 6) for v in norms],
+        }
 
 
 def run(config: Config = Config(), *, progress: bool = False) -> dict:

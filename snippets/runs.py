@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import torch
 
 from snippets.data import write_results
 
@@ -67,3 +70,18 @@ def rerun(
     for line in report(results):
         print(line)
     print(f"wrote {path.name} in {results['seconds']} s")
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run the block with ``count`` torch threads, then restore the number there was.
+
+    A training's float sums depend on how many threads split them, so each training fixes its
+    thread count; restoring it keeps a run in this process from changing what follows.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

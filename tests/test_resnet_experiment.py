@@ -27,7 +27,6 @@ REDUCED = Config(depths=(8, 20), seeds=(0,), widths=(4, 8, 8), steps=60, workers
 
 @pytest.fixture(scope="module")
 def reduced_results():
-    torch.set_num_threads(1)
     return run(REDUCED)
 
 
