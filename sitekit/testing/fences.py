@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.admon import admon_plugin
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
 from sitekit.testing.twins import outline
@@ -49,10 +50,17 @@ class Accounting:
         self.unchecked += other.unchecked
 
 
+def markdown_parser() -> MarkdownIt:
+    """The parser pytest-markdown-docs reads the pages with: CommonMark plus Material's
+    admonitions (``!!!``, ``???``, ``???+``), so a fence inside one, such as an exercise's folded
+    answer, is collected and run like any other."""
+    return MarkdownIt("commonmark").use(admon_plugin)
+
+
 def collected_lines(path: Path) -> set[int]:
     """Lines of the fences pytest-markdown-docs collects from ``path`` (as ``pytest`` is set up)."""
     tests = extract_fence_tests(
-        MarkdownIt(config="commonmark"),
+        markdown_parser(),
         path.read_text(encoding="utf-8"),
         start_line_offset=0,
         source_path=path,

@@ -17,6 +17,7 @@ import pytest
 
 from sitekit.testing.build import DOCS, ROOT
 from sitekit.testing.fence_runner import OutputUpdates, PrintCheckRunner
+from sitekit.testing.fences import markdown_parser
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,6 +26,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite the `#>` lines of every block that runs with what it printed (make outputs)",
     )
+
+
+def pytest_markdown_docs_markdown_it():
+    """Read pages as the fence accounting does (``sitekit.testing.fences.markdown_parser``)."""
+    return markdown_parser()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -36,13 +36,13 @@ def test_the_gate_fails_on_blocks_nobody_checks(tmp_path):
 
     result = account(page, tmp_path)
 
-    assert result.executed == ["docs/page.md:5"]
-    assert result.included == ["docs/page.md:12", "docs/page.md:49"]
-    assert result.marked == ["docs/page.md:64"]
+    assert result.executed == ["docs/page.md:5", "docs/page.md:30"]
+    assert result.included == ["docs/page.md:12", "docs/page.md:55"]
+    assert result.marked == ["docs/page.md:71"]
     assert result.unchecked == [
         "docs/page.md:18 (notest, not an include of a tested snippets module)",
         "docs/page.md:24 (notest, not an include of a tested snippets module)",
-        "docs/page.md:30 (not collected by pytest-markdown-docs)",
         "docs/page.md:36 (not collected by pytest-markdown-docs)",
-        "docs/page.md:57 (notest, not an include of a tested snippets module)",
+        "docs/page.md:42 (not collected by pytest-markdown-docs)",
+        "docs/page.md:64 (notest, not an include of a tested snippets module)",
     ]
