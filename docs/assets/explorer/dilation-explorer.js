@@ -784,7 +784,7 @@
   }
 
   // Build the explorer on demand: when it comes near the viewport (a reader scrolls to it or
-  // follows a link to it), not at load, so its work is not part of loading the page (issue 15).
+  // follows a link to it), not at load, so its work is not part of loading the page.
   function start() {
     var root = document.getElementById("dilation-explorer");
     var near = root && root.parentElement;
