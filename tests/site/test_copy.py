@@ -212,11 +212,13 @@ def test_the_copied_text_is_the_code_without_annotations():
 # each copy button, then `hs`): the code's innerText while it carries `data-md-copying` (the
 # stylesheet then hides annotations), or an enclosing `data-copy`, with trailing space trimmed.
 # With `content.lazy` a block gets its button when it scrolls into view, so each block is
-# scrolled to first, as a reader would, and its button awaited (a block without one fails).
+# scrolled to first, as a reader would, and its button awaited (a block without one fails); a
+# block inside a folded answer is unfolded first, as a reader opens it.
 COPY_BUTTON_TEXTS = """async () => {
   const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
   const texts = [];
   for (const pre of document.querySelectorAll('.highlight pre')) {
+    for (let d = pre.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
     pre.scrollIntoView();
     let button = null;
     for (let i = 0; i < 60 && !button; i++) {
