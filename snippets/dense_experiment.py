@@ -1,9 +1,9 @@
 """The experiment of the dense-prediction page: gridding in a trained network, measured.
 
 The same residual network is trained with different dilation rates, ten seeds each. Run the
-whole experiment (budget: 15 minutes on 2 idle CPU cores, about 1,000 CPU-seconds) and rewrite
-the results file that the dense-prediction page and its figures read (needs the `experiment`
-extras: scikit-learn and tqdm):
+whole experiment (budget: 15 minutes on 2 idle CPU cores) and rewrite the results file that
+the dense-prediction page and its figures read (needs the `experiment` extras: scikit-learn and
+tqdm):
 
 ```{.bash .no-run}
 python -m snippets.dense_experiment
