@@ -1,25 +1,35 @@
 """The experiment of the dense-prediction page: gridding in a trained network, measured.
 
-The same residual network is trained with different dilation rates. Run the whole experiment
-(budget: 5 minutes on 2 CPU cores) and rewrite the results file that the dense-prediction page and
-its figures read (needs the `experiment` extras: scikit-learn and tqdm):
+The same residual network is trained with different dilation rates, ten seeds each. Run the
+whole experiment (budget: 15 minutes on 2 idle CPU cores) and rewrite the results file that
+the dense-prediction page and its figures read (needs the `experiment` extras: scikit-learn and
+tqdm):
 
 ```{.bash .no-run}
 python -m snippets.dense_experiment
 ```
 
 For a given seed every run shares the parameters' initial values, the scenes, the batch order
-and the optimizer; only the dilation rates of the three 3x3 layers differ.
+and the optimizer; only the dilation rates of the three 3x3 layers differ. The page compares
+two rate lists seed by seed with [`paired_difference`][paired_difference].
 """
 
 from __future__ import annotations
 
 import functools
+import platform
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from snippets.checks import check_int, check_int_list, check_number, check_tensor, check_type
+from snippets.checks import (
+    check_choice,
+    check_int,
+    check_int_list,
+    check_number,
+    check_tensor,
+    check_type,
+)
 from snippets.data import RESULTS, read_results, spread
 from snippets.dilation import receptive_field
 from snippets.runs import rerun, run_all
@@ -30,12 +40,17 @@ from snippets.segmentation import (
     confusion,
     make_scenes,
     mean_iou,
+    parity_gap,
     pixel_accuracy,
     stroke_disagreement,
 )
 
 # isort: split
 # --8<-- [start:imports]
+import itertools
+import math
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -55,14 +70,15 @@ class Config:
     """Settings of one experiment; the defaults are the committed full run."""
 
     rate_lists: tuple[tuple[int, ...], ...] = ((1, 1, 1), (2, 2, 2), (1, 2, 3), (1, 2, 5))
-    seeds: tuple[int, ...] = (0, 1, 2)  # each seeds the initialization and the batch order
+    seeds: tuple[int, ...] = tuple(range(10))  # each seeds the initialization and the batches
     steps: int = 400  # Adam steps per network
+    curve_every: int = 20  # steps per point of the stored training-loss curve
     batch_size: int = 16
     lr: float = 0.003
     width: int = 32  # channels of the residual blocks
     train_scenes: int = 512  # 40x40 scenes from the training digits
     test_scenes: int = 128  # 40x40 scenes from the test digits
-    shown: int = 3  # test scenes whose predictions are stored for the figure
+    shown: int = 3  # test scenes whose predictions (first seed) are stored for the figure
     workers: int = 2  # processes; one per core
     threads: int = 1  # per process
 
@@ -187,25 +203,51 @@ def decode(rows: list[str]) -> torch.Tensor:
     return torch.tensor([[values[c] for c in row] for row in rows], dtype=torch.long)
 
 
+MEASURES = ("loss", "miou", "pixel_accuracy", "disagreement", "parity_gap")
+
+
 @torch.no_grad()
-def evaluate(net: nn.Module, data: Scenes) -> tuple[dict[str, float], torch.Tensor]:
-    """Test loss (``IGNORE`` skipped), mIoU, pixel accuracy, stroke disagreement; predictions."""
+def evaluate(
+    net: nn.Module, data: Scenes, batch: int = 128
+) -> tuple[dict[str, float], torch.Tensor]:
+    """Every measure of ``MEASURES`` on ``data`` (in eval mode), and the predicted labels.
+
+    ``loss`` is the cross-entropy over all labelled pixels (``IGNORE`` skipped); the others are
+    those of ``snippets.segmentation``. The scenes go through the network ``batch`` at a time.
+    """
     net.eval()
-    logits = net(data.images)
+    logits = torch.cat([net(data.images[i : i + batch]) for i in range(0, len(data.images), batch)])
     pred = logits.argmax(1)
     n = confusion(pred, data.labels, NUM_CLASSES)
     measures = {
-        "test_loss": nn.CrossEntropyLoss(ignore_index=IGNORE)(logits, data.labels).item(),
+        "loss": nn.CrossEntropyLoss(ignore_index=IGNORE)(logits, data.labels).item(),
         "miou": mean_iou(n),
         "pixel_accuracy": pixel_accuracy(n),
         "disagreement": stroke_disagreement(pred, data.labels),
+        "parity_gap": parity_gap(pred, data.labels),
     }
     return measures, pred
+
+
+def loss_curve(losses: list[float], every: int) -> list[float]:
+    """Mean of each window of ``every`` consecutive step losses (a last, shorter one included).
+
+    ```python
+    from snippets.dense_experiment import loss_curve
+
+    print(loss_curve([4.0, 2.0, 3.0, 1.0, 0.5], every=2))
+    #> [3.0, 2.0, 0.5]
+    ```
+    """
+    check_int("every", every, 1)
+    windows = [losses[i : i + every] for i in range(0, len(losses), every)]
+    return [sum(window) / len(window) for window in windows]
 
 
 def run_one(config: Config, rates: tuple[int, ...], seed: int) -> dict:
     """Build, train and evaluate one network; return its entry of the results."""
     torch.set_num_threads(config.threads)
+    started = time.process_time()
     train_data, test_data = scenes(config.train_scenes, config.test_scenes)
     torch.manual_seed(seed)  # the same initial parameters for every rate list
     net = SegNet(list(rates), width=config.width)
@@ -218,26 +260,45 @@ def run_one(config: Config, rates: tuple[int, ...], seed: int) -> dict:
         lr=config.lr,
         seed=seed,
     )
-    measures, pred = evaluate(net, test_data)
-    tail = max(1, len(losses) // 10)
+    on_train, _ = evaluate(net, train_data)
+    on_test, pred = evaluate(net, test_data)
+    shown = config.shown if seed == config.seeds[0] else 0
+
+    def rounded(measures: dict[str, float]) -> dict[str, float]:
+        return {key: round(value, 5) for key, value in measures.items()}
+
     return {
         "rates": list(rates),
         "seed": seed,
         "receptive_field": receptive_field(list(rates)),
-        "final_train_loss": round(sum(losses[-tail:]) / tail, 5),
-        **{key: round(value, 5) for key, value in measures.items()},
-        "predictions": [encode(pred[i]) for i in range(config.shown)],
+        "train_curve": [round(v, 5) for v in loss_curve(losses, config.curve_every)],
+        "train": rounded(on_train),
+        "test": rounded(on_test),
+        "predictions": [encode(pred[i]) for i in range(shown)],
+        "cpu_seconds": round(time.process_time() - started, 1),
     }
+
+
+def _cpu() -> str:
+    """The CPU's model name where Linux tells it, else the machine type."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
 
 
 def run(config: Config = Config(), *, progress: bool = False) -> dict:
     """Train one network per rate list and seed; return the results.
 
-    Each run's entry holds its receptive field, its final training loss (mean of the last 10 %
-    of the steps) and, on the test scenes, the cross-entropy (``IGNORE`` pixels skipped),
-    mean IoU, pixel accuracy and stroke disagreement (see ``snippets.segmentation``), and the
-    predicted label maps of the first ``config.shown`` test scenes. With ``config.workers > 1``
-    the runs are spread over that many processes; the numbers do not change.
+    Each run's entry holds its receptive field; its training-loss curve (the mean loss of
+    every ``config.curve_every`` steps); every measure of ``MEASURES`` on the training scenes
+    (``"train"``) and on the test scenes (``"test"``), both measured after training in eval
+    mode; for the first seed, the predicted label maps of the first ``config.shown`` test
+    scenes; and the CPU time it took. With ``config.workers > 1`` the runs are spread over
+    that many processes of ``config.threads`` threads each; the numbers do not change.
 
     Args:
         config: the experiment's settings.
@@ -253,7 +314,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
     for index, rates in enumerate(config.rate_lists):
         check_int_list(f"rate_lists[{index}]", rates, 1)
     check_int_list("seeds", config.seeds, 0)
-    for name in ("steps", "batch_size", "width", "train_scenes", "test_scenes"):
+    for name in ("steps", "curve_every", "batch_size", "width", "train_scenes", "test_scenes"):
         check_int(name, getattr(config, name), 1)
     check_int("shown", config.shown, 0, config.test_scenes)
     check_number("lr", config.lr, 0.0, above=True)
@@ -268,24 +329,24 @@ def run(config: Config = Config(), *, progress: bool = False) -> dict:
     return {
         "config": asdict(config),
         "torch": torch.__version__.split("+")[0],
+        "cpu": _cpu(),
         "seconds": round(time.perf_counter() - started, 1),
+        "cpu_seconds": round(sum(entry["cpu_seconds"] for entry in runs), 1),
         "shown_labels": [encode(test_data.labels[i]) for i in range(config.shown)],
         "runs": runs,
     }
 
 
-MEASURES = ("miou", "pixel_accuracy", "test_loss", "disagreement")
-
-
-def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]:
+def summary(
+    results: dict, split: str = "test"
+) -> dict[tuple[int, ...], dict[str, dict[str, float]]]:
     """Mean, minimum and maximum over seeds of every measure, per rate list.
 
     ```python
     from snippets.dense_experiment import summary
 
     runs = [
-        {"rates": [2, 2, 2], "seed": s, "miou": m, "pixel_accuracy": 0.9, "test_loss": 0.3,
-         "disagreement": 0.1}
+        {"rates": [2, 2, 2], "seed": s, "test": {"miou": m, "loss": 0.3}}
         for s, m in ((0, 0.5), (1, 0.7))
     ]
     print(summary({"runs": runs})[(2, 2, 2)]["miou"])
@@ -294,20 +355,162 @@ def summary(results: dict) -> dict[tuple[int, ...], dict[str, dict[str, float]]]
 
     Args:
         results: what [`run`][run] returns (or the committed JSON, loaded).
+        split: ``"test"`` or ``"train"``: the scenes the measures were taken on.
 
     Raises:
-        ValueError: if ``results`` holds no runs.
+        ValueError: if ``results`` holds no runs or ``split`` is unknown.
     """
     runs = results.get("runs") if isinstance(results, dict) else None
     if not runs:
         raise ValueError("results must be a dict with a non-empty 'runs' list")
+    check_choice("split", split, ("test", "train"))
     groups: dict[tuple[int, ...], list[dict]] = {}
     for entry in runs:
-        groups.setdefault(tuple(entry["rates"]), []).append(entry)
+        groups.setdefault(tuple(entry["rates"]), []).append(entry[split])
     return {
-        rates: {key: spread([e[key] for e in entries]) for key in MEASURES}
+        rates: {key: spread([e[key] for e in entries]) for key in entries[0]}
         for rates, entries in groups.items()
     }
+
+
+def per_seed(results: dict, rates: Sequence[int], key: str, split: str = "test") -> list[float]:
+    """The measure ``key`` of the runs of ``rates``, one value per seed in the order of the seeds.
+
+    ```python
+    from snippets.dense_experiment import per_seed
+
+    runs = [{"rates": [1, 2, 3], "seed": s, "test": {"miou": 0.1 * s}} for s in (1, 0)]
+    print(per_seed({"runs": runs}, [1, 2, 3], "miou"))
+    #> [0.0, 0.1]
+    ```
+
+    Args:
+        results: what [`run`][run] returns (or the committed JSON, loaded).
+        rates: the rate list, as in ``results``.
+        key: one of ``MEASURES``.
+        split: ``"test"`` or ``"train"``.
+
+    Raises:
+        ValueError: if ``results`` holds no run of ``rates`` or ``split`` is unknown.
+    """
+    check_choice("split", split, ("test", "train"))
+    entries = sorted(
+        (e for e in results.get("runs", []) if list(e["rates"]) == list(rates)),
+        key=lambda e: e["seed"],
+    )
+    if not entries:
+        raise ValueError(f"results hold no run of the rates {list(rates)}")
+    return [e[split][key] for e in entries]
+
+
+# --8<-- [start:sign_flip_p]
+def sign_flip_p(differences: Sequence[float]) -> float:
+    # --8<-- [end:sign_flip_p]
+    """Exact two-sided p-value of the sign-flip (paired permutation) test of a mean difference.
+
+    If the two arms of a pair are exchangeable, every difference is as likely to have the
+    opposite sign. The test flips the signs in all ``2 ** n`` ways and returns the share of
+    assignments whose sum is at least as far from 0 as the observed one. ``math.fsum`` adds
+    exactly (then rounds once), so assignments with equal sums compare equal.
+
+    ```python
+    from snippets.dense_experiment import sign_flip_p
+
+    print(sign_flip_p([1, 2, 3]))  # only +1+2+3 and -1-2-3 reach |6|
+    #> 0.25
+    print(sign_flip_p([-1.0] * 10))  # the smallest p-value of 10 pairs
+    #> 0.001953125
+    ```
+
+    Args:
+        differences: one difference per pair, 1 to 20 real numbers (``2 ** 20`` assignments
+            take a few seconds).
+
+    Raises:
+        TypeError: if ``differences`` is not a sequence of numbers.
+        ValueError: if it holds no number or more than 20.
+    """
+    if isinstance(differences, str | bytes) or not isinstance(differences, Sequence):
+        raise TypeError(f"differences must be a sequence of numbers, got {differences!r}")
+    if not 1 <= len(differences) <= 20:
+        raise ValueError(f"differences must hold 1 to 20 numbers, got {len(differences)}")
+    for index, value in enumerate(differences):
+        check_number(f"differences[{index}]", value)
+    # --8<-- [start:sign_flip_p-body]
+    observed = abs(math.fsum(differences))
+    extreme = 0
+    for signs in itertools.product((1, -1), repeat=len(differences)):
+        total = math.fsum(sign * d for sign, d in zip(signs, differences, strict=True))
+        extreme += abs(total) >= observed
+    return extreme / 2 ** len(differences)
+    # --8<-- [end:sign_flip_p-body]
+
+
+# --8<-- [start:PairedDifference]
+@dataclass(frozen=True)
+class PairedDifference:
+    """Differences ``second - first`` of paired runs (one per seed), summed up."""
+
+    n: int  # pairs
+    mean: float
+    sd: float  # sample standard deviation (divides by n - 1)
+    low: float  # smallest difference
+    high: float  # largest difference
+    positive: int  # pairs with second > first
+    negative: int  # pairs with second < first
+    p: float  # exact two-sided sign-flip test, sign_flip_p
+
+
+# --8<-- [end:PairedDifference]
+
+
+# --8<-- [start:paired_difference]
+def paired_difference(first: Sequence[float], second: Sequence[float]) -> PairedDifference:
+    # --8<-- [end:paired_difference]
+    """Compare two arms seed by seed: ``first[i]`` and ``second[i]`` come from the same seed.
+
+    ```python
+    from snippets.dense_experiment import paired_difference
+
+    paired = paired_difference([0.5, 0.25, 0.75], [0.25, 0.0, 0.25])
+    print(paired.mean, paired.sd, paired.low, paired.high, paired.negative, paired.p)
+    #> -0.3333333333333333 0.14433756729740643 -0.5 -0.25 3 0.25
+    ```
+
+    Args:
+        first: one value per seed of the first arm.
+        second: the values of the second arm, for the same seeds in the same order.
+
+    Returns:
+        A [`PairedDifference`][PairedDifference] of ``second[i] - first[i]``.
+
+    Raises:
+        TypeError: if an argument is not a sequence of numbers.
+        ValueError: if the lengths differ or there are fewer than 2 or more than 20 pairs.
+    """
+    for name, values in (("first", first), ("second", second)):
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+            raise TypeError(f"{name} must be a sequence of numbers, got {values!r}")
+        for index, value in enumerate(values):
+            check_number(f"{name}[{index}]", value)
+    if len(first) != len(second) or not 2 <= len(first) <= 20:
+        raise ValueError(
+            f"first and second must hold the same number (2 to 20) of values, got "
+            f"{len(first)} and {len(second)}"
+        )
+    # --8<-- [start:paired_difference-body]
+    differences = [b - a for a, b in zip(first, second, strict=True)]
+    return PairedDifference(
+        n=len(differences),
+        mean=sum(differences) / len(differences),
+        sd=statistics.stdev(differences),
+        low=min(differences),
+        high=max(differences),
+        positive=sum(d > 0 for d in differences),
+        negative=sum(d < 0 for d in differences),
+        p=sign_flip_p(differences),
+    )
+    # --8<-- [end:paired_difference-body]
 
 
 def load_results(path: Path | None = None) -> dict:
@@ -316,11 +519,18 @@ def load_results(path: Path | None = None) -> dict:
 
 
 def report(results: dict) -> list[str]:
-    """One line per rate list: mean mIoU and its range over the seeds."""
+    """Mean mIoU, D and parity gap per rate list; then [1, 2, 3] against [2, 2, 2], paired."""
     lines = []
     for rates, stats in summary(results).items():
-        m = stats["miou"]
-        lines.append(f"{rates!s:10} mIoU {m['mean']:.3f} [{m['min']:.3f}, {m['max']:.3f}]")
+        lines.append(
+            f"{rates!s:10} " + "  ".join(f"{key} {stats[key]['mean']:+.3f}" for key in MEASURES)
+        )
+    for key in MEASURES:
+        d = paired_difference(per_seed(results, (2, 2, 2), key), per_seed(results, (1, 2, 3), key))
+        lines.append(
+            f"[1, 2, 3] - [2, 2, 2] {key}: mean {d.mean:+.3f} sd {d.sd:.3f} "
+            f"[{d.low:+.3f}, {d.high:+.3f}] +{d.positive}/-{d.negative} p {d.p:.4f}"
+        )
     return lines
 
 

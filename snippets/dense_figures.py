@@ -11,7 +11,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from snippets.checks import check_type
-from snippets.dense_experiment import decode, load_results, summary
+from snippets.dense_experiment import decode, load_results, per_seed, summary
 from snippets.dilation import coverage
 from snippets.plotting import Theme, new_figure
 from snippets.segmentation import IGNORE
@@ -126,24 +126,79 @@ def draw_coverage_layers(theme: Theme) -> Figure:
     return figure
 
 
+METRICS = (("miou", "mIoU"), ("disagreement", "$D$"), ("parity_gap", "$D_1 - D_2$"))
+
+
 def draw_metrics(theme: Theme, results: dict | None = None) -> Figure:
-    """mIoU and stroke disagreement per rate list: one dot per seed, a bar at the mean."""
+    """mIoU, stroke disagreement and parity gap per rate list on the test scenes.
+
+    One dot per seed, a bar at the mean; thin lines join the runs of one seed, which share
+    their initial parameters and batches.
+    """
     results = results or load_results()
     rows = summary(results)
     rate_lists = [tuple(r) for r in results["config"]["rate_lists"]]
-    figure = new_figure(theme, 6.8, 3.2)
-    for panel, (key, label) in enumerate((("miou", "mIoU"), ("disagreement", "$D$"))):
-        axes = figure.add_subplot(1, 2, panel + 1)
+    figure = new_figure(theme, 7.6, 3.0)
+    for panel, (key, label) in enumerate(METRICS):
+        axes = figure.add_subplot(1, len(METRICS), panel + 1)
+        values = [per_seed(results, rates, key) for rates in rate_lists]
+        for seed_values in zip(*values, strict=True):
+            axes.plot(range(len(rate_lists)), seed_values, color=theme.muted, lw=0.5, alpha=0.5)
         for position, rates in enumerate(rate_lists):
-            values = [e[key] for e in results["runs"] if tuple(e["rates"]) == rates]
             color = theme.colors[position % len(theme.colors)]
-            axes.scatter([position] * len(values), values, color=color, s=22, zorder=3)
+            dots = values[position]
+            axes.scatter([position] * len(dots), dots, color=color, s=14, zorder=3)
             mean = rows[rates][key]["mean"]
-            axes.plot([position - 0.3, position + 0.3], [mean, mean], color=color, lw=2)
+            axes.plot([position - 0.3, position + 0.3], [mean, mean], color=color, lw=2.2)
+        if key == "parity_gap":
+            axes.axhline(0.0, color=theme.foreground, lw=0.8)
         axes.set_xticks(range(len(rate_lists)))
-        axes.set_xticklabels([_rates_text(r) for r in rate_lists], fontsize=9)
-        axes.set_ylabel(label)
+        axes.set_xticklabels([_rates_text(r) for r in rate_lists], fontsize=8, rotation=30)
+        axes.set_title(label, fontsize=11)
         axes.grid(True, axis="y", lw=0.5)
+    figure.subplots_adjust(wspace=0.45)
+    return figure
+
+
+def draw_losses(theme: Theme, results: dict | None = None) -> Figure:
+    """Training loss against step (mean over seeds), and each run's training and test loss.
+
+    Left: the stored curve (mean loss of each window of steps) of every rate list, averaged
+    over the seeds, at the last step of each window. Right: one dot per run, its loss on the
+    training scenes against its loss on the test scenes (both in eval mode, after training),
+    with the diagonal where the two are equal.
+    """
+    results = results or load_results()
+    config = results["config"]
+    rate_lists = [tuple(r) for r in config["rate_lists"]]
+    figure = new_figure(theme, 7.2, 3.2)
+    curves = figure.add_subplot(1, 2, 1)
+    scatter = figure.add_subplot(1, 2, 2)
+    low, high = float("inf"), 0.0
+    for position, rates in enumerate(rate_lists):
+        color = theme.colors[position % len(theme.colors)]
+        runs = [e for e in results["runs"] if tuple(e["rates"]) == rates]
+        mean = [sum(c) / len(c) for c in zip(*(e["train_curve"] for e in runs), strict=True)]
+        steps = [min((i + 1) * config["curve_every"], config["steps"]) for i in range(len(mean))]
+        curves.plot(steps, mean, color=color, lw=1.6, label=_rates_text(rates))
+        train = per_seed(results, rates, "loss", "train")
+        test = per_seed(results, rates, "loss", "test")
+        scatter.scatter(train, test, color=color, s=14, zorder=3)
+        low, high = min(low, *train, *test), max(high, *train, *test)
+    curves.set_xlabel("$t$")
+    curves.set_ylabel("$L$")
+    curves.set_ylim(0, None)
+    curves.grid(True, lw=0.5)
+    curves.legend(fontsize=8)
+    margin = 0.05 * (high - low)
+    limits = (low - margin, high + margin)
+    scatter.plot(limits, limits, color=theme.muted, lw=0.8, ls="--")
+    scatter.set_xlim(*limits)
+    scatter.set_ylim(*limits)
+    scatter.set_aspect("equal")
+    scatter.set_xlabel(r"$L_{\mathrm{train}}$")
+    scatter.set_ylabel(r"$L_{\mathrm{test}}$")
+    scatter.grid(True, lw=0.5)
     figure.subplots_adjust(wspace=0.35)
     return figure
 
@@ -152,4 +207,5 @@ FIGURES = {
     "dense-predictions": draw_predictions,
     "dense-coverage-layers": draw_coverage_layers,
     "dense-metrics": draw_metrics,
+    "dense-losses": draw_losses,
 }

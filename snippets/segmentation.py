@@ -6,7 +6,9 @@ rim around every stroke is labelled ``IGNORE`` (255) and ignored, as Pascal VOC 
 boundaries. Train and test scenes are built from disjoint digit images.
 
 The model is a small residual network whose only spatial layers are 3x3 convolutions with the
-given dilation rates, so its coverage map is the one of ``snippets.dilation.coverage``.
+given dilation rates, so an output pixel sees the receptive field and the holes of
+``snippets.dilation.coverage``; the shortcuts add paths through offset 0 only, which changes how
+many paths reach each input pixel, not which pixels are reached.
 """
 
 from __future__ import annotations
@@ -317,8 +319,10 @@ def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
 
     Counts horizontally and vertically adjacent pairs whose target is the same digit class
     (not background, not ``IGNORE``) and returns the share of them whose predictions differ. A
-    prediction without gridding is piecewise constant over a stroke, so this is near 0; when
-    neighbouring outputs see disjoint input pixels (rates with a common factor) it grows.
+    prediction that labels each stroke with one class scores 0. Every disagreement inside a
+    stroke counts, whatever its cause: gridding should raise it (neighbouring outputs of rates
+    with a common factor see disjoint input pixels), but so does a network that cannot tell
+    the digits apart. [`parity_gap`][parity_gap] separates the two.
 
     ```python
     import torch
@@ -362,6 +366,77 @@ def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
         differ += (inside & (p0 != p1)).sum().item()
     return differ / pairs
     # --8<-- [end:stroke_disagreement-body]
+
+
+def _runs_of_three(target: torch.Tensor) -> torch.Tensor:
+    """Where three pixels in a row (along the last dimension) belong to one digit."""
+    middle = target[..., 1:-1]
+    same = (target[..., :-2] == middle) & (middle == target[..., 2:])
+    return same & (middle > 0) & (middle != IGNORE)
+
+
+# --8<-- [start:parity_gap]
+def parity_gap(pred: torch.Tensor, target: torch.Tensor) -> float:
+    # --8<-- [end:parity_gap]
+    """Disagreement of neighbours minus that of pixels two apart, in runs of three stroke pixels.
+
+    Takes every run of three pixels ``a, b, c`` along a row or a column whose target is one
+    digit class (not background, not ``IGNORE``). ``D_1`` is the share of the neighbour pairs
+    ``(a, b)`` and ``(b, c)`` whose predictions differ, ``D_2`` the share of the end pairs
+    ``(a, c)``; the gap is ``D_1 - D_2``. Neighbours have different row or column parity, the
+    ends the same one, and when all rates are even the two parity classes see disjoint input
+    pixels. Counting run by run, the gap equals the share of runs that alternate
+    (``a == c != b``) minus half the share of runs with one boundary (``a == b != c`` or
+    ``a != b == c``). So patches with straight boundaries make it negative, an isolated wrong
+    pixel (one alternating run, two with a boundary) adds nothing to it, and only labels that
+    alternate from one pixel to the next, as gridding can produce, make it positive.
+
+    ```python
+    import torch
+    from snippets.segmentation import parity_gap
+
+    target = torch.tensor([[3, 3, 3, 3]])
+    print(parity_gap(torch.tensor([[3, 5, 3, 5]]), target))
+    #> 1.0
+    print(parity_gap(torch.tensor([[3, 3, 5, 5]]), target))
+    #> -0.5
+    ```
+
+    Args:
+        pred: predicted classes, a ``torch.long`` tensor of shape ``(..., H, W)``.
+        target: true classes (or ``IGNORE``), same shape and dtype.
+
+    Returns:
+        ``D_1 - D_2``, between -1 and 1.
+
+    Raises:
+        TypeError: if a map is not a ``torch.long`` tensor.
+        ValueError: if the shapes differ or no three pixels of one digit are in a row or a
+            column.
+    """
+    for name, value in (("pred", pred), ("target", target)):
+        if check_tensor(name, value).dtype != torch.long:
+            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
+    if pred.shape != target.shape or pred.dim() < 2:
+        raise ValueError(
+            f"pred and target must have the same shape (..., H, W), got "
+            f"{tuple(pred.shape)} and {tuple(target.shape)}"
+        )
+    if not any(_runs_of_three(t).any() for t in (target, target.transpose(-1, -2))):
+        raise ValueError("target must hold three pixels of one digit in a row or a column")
+    # --8<-- [start:parity_gap-body]
+    runs = near = far = 0
+    # runs along rows, then along columns (rows of the transposed maps)
+    for t, p in ((target, pred), (target.transpose(-1, -2), pred.transpose(-1, -2))):
+        a, b, c = p[..., :-2], p[..., 1:-1], p[..., 2:]
+        # all three pixels in one digit: not background, not rim
+        inside = (t[..., :-2] == t[..., 1:-1]) & (t[..., 1:-1] == t[..., 2:])
+        inside &= (t[..., 1:-1] > 0) & (t[..., 1:-1] != IGNORE)
+        runs += inside.sum().item()
+        near += (inside & (a != b)).sum().item() + (inside & (b != c)).sum().item()
+        far += (inside & (a != c)).sum().item()
+    return near / (2 * runs) - far / runs  # D_1 - D_2
+    # --8<-- [end:parity_gap-body]
 
 
 # --8<-- [start:DilatedBlock]
@@ -422,7 +497,8 @@ class SegNet(nn.Module):
         """Logits per pixel, from one [`DilatedBlock`][DilatedBlock] per dilation rate.
 
         The 3x3 layers are the only spatial ones, so an output pixel sees exactly the receptive
-        field (and the coverage map) of ``dilations`` in ``snippets.dilation``. The number of
+        field and the holes of ``dilations`` in ``snippets.dilation.coverage``; the shortcuts
+        add paths through offset 0, so the path counts differ from that map. The number of
         parameters does not depend on the rates.
 
         ```python

@@ -1,13 +1,15 @@
 import numpy as np
 import pytest
 
-from snippets.dense_experiment import load_results, summary
+from snippets.dense_experiment import load_results, per_seed, summary
 from snippets.dense_figures import (
     COMPARED,
     FIGURES,
+    METRICS,
     _prediction,
     _rgb,
     draw_coverage_layers,
+    draw_losses,
     draw_metrics,
     draw_predictions,
     label_colors,
@@ -18,7 +20,12 @@ from snippets.segmentation import IGNORE
 
 
 def test_figure_names_carry_the_chapter_prefix():
-    assert set(FIGURES) == {"dense-predictions", "dense-coverage-layers", "dense-metrics"}
+    assert set(FIGURES) == {
+        "dense-predictions",
+        "dense-coverage-layers",
+        "dense-metrics",
+        "dense-losses",
+    }
 
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK])
@@ -40,13 +47,30 @@ def test_metric_dots_are_the_committed_values_and_bars_the_means():
     figure = draw_metrics(LIGHT, results)
     rows = summary(results)
     rate_lists = [tuple(r) for r in results["config"]["rate_lists"]]
-    for axes, key in zip(figure.axes, ("miou", "disagreement"), strict=True):
+    assert [axes.get_title() for axes in figure.axes] == [label for _, label in METRICS]
+    for axes, (key, _) in zip(figure.axes, METRICS, strict=True):
         dots = [tuple(c.get_offsets()[:, 1]) for c in axes.collections]
-        bars = [line.get_ydata()[0] for line in axes.get_lines()]
+        bars = [line for line in axes.get_lines() if len(line.get_xdata()) == 2]
+        means = [line.get_ydata()[0] for line in bars if line.get_ydata()[0] == line.get_ydata()[1]]
         for position, rates in enumerate(rate_lists):
-            runs = [e[key] for e in results["runs"] if tuple(e["rates"]) == rates]
-            assert dots[position] == pytest.approx(tuple(runs))
-            assert bars[position] == pytest.approx(rows[rates][key]["mean"])
+            assert dots[position] == pytest.approx(tuple(per_seed(results, rates, key)))
+            assert rows[rates][key]["mean"] == pytest.approx(means[position])
+
+
+def test_loss_panels_show_the_mean_curve_and_every_run():
+    results = load_results()
+    figure = draw_losses(LIGHT, results)
+    curves, scatter = figure.axes
+    rate_lists = [tuple(r) for r in results["config"]["rate_lists"]]
+    for line, dots, rates in zip(curves.get_lines(), scatter.collections, rate_lists, strict=True):
+        runs = [e["train_curve"] for e in results["runs"] if tuple(e["rates"]) == rates]
+        assert tuple(line.get_ydata()) == pytest.approx(tuple(np.mean(runs, axis=0)))
+        assert line.get_xdata()[-1] == results["config"]["steps"]
+        points = dots.get_offsets()
+        assert tuple(points[:, 0]) == pytest.approx(
+            tuple(per_seed(results, rates, "loss", "train"))
+        )
+        assert tuple(points[:, 1]) == pytest.approx(tuple(per_seed(results, rates, "loss", "test")))
 
 
 def test_coverage_panels_are_chapter_two_maps_after_each_layer():

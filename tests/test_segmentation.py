@@ -1,5 +1,7 @@
 import pytest
 import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 from snippets.dilation import coverage
@@ -13,6 +15,7 @@ from snippets.segmentation import (
     digit_pools,
     make_scenes,
     mean_iou,
+    parity_gap,
     pixel_accuracy,
     scene_labels,
     stroke_disagreement,
@@ -237,6 +240,108 @@ def test_stroke_disagreement_counts_pairs_inside_one_stroke():
 def test_stroke_disagreement_rejects(pred, target, error, match):
     with pytest.raises(error, match=match):
         stroke_disagreement(pred, target)
+
+
+@pytest.mark.parametrize(
+    ("pred", "gap"),
+    [
+        # runs (3 5 3), (5 3 5): D_1 = 4/4 (neighbours always differ), D_2 = 0/2
+        ([3, 5, 3, 5], 1.0),
+        # runs (3 3 5), (3 5 5): D_1 = 2/4, D_2 = 2/2
+        ([3, 3, 5, 5], -0.5),
+        # runs (3 4 5), (4 5 3): D_1 = 4/4, D_2 = 2/2
+        ([3, 4, 5, 3], 0.0),
+        ([3, 3, 3, 3], 0.0),
+    ],
+)
+def test_parity_gap_on_a_row_of_one_digit(pred, gap):
+    target = torch.tensor([[3, 3, 3, 3]])
+    assert parity_gap(torch.tensor([pred]), target) == pytest.approx(gap)
+
+
+def test_parity_gap_of_an_isolated_wrong_pixel_is_zero():
+    # runs (3 3 5), (3 5 3), (5 3 3): neighbours differ 1 + 2 + 1 of 6, ends 1 + 0 + 1 of 3
+    target = torch.full((1, 5), 3)
+    assert parity_gap(torch.tensor([[3, 3, 5, 3, 3]]), target) == 0.0
+
+
+def test_parity_gap_counts_runs_along_columns_and_only_inside_one_digit():
+    target = torch.tensor([[3, 3, 3, IGNORE], [3, 0, 4, 4], [3, 0, 4, 4]])
+    pred = torch.tensor([[3, 5, 3, 0], [5, 0, 4, 4], [3, 0, 4, 4]])
+    # the runs: row 0 (3 5 3) and column 0 (3 5 3); both alternate
+    assert parity_gap(pred, target) == 1.0
+    assert parity_gap(pred.T, target.T) == parity_gap(pred, target)
+
+
+def test_parity_gap_separates_a_parity_pattern_from_a_smooth_one():
+    target = torch.full((2, 12, 12), 7)
+    columns = torch.arange(12).expand(2, 12, 12)
+    gridded = torch.where(columns % 2 == 0, 7, 2)  # the two column lattices disagree
+    patches = torch.where(columns < 6, 7, 2)  # one straight boundary per row
+    assert parity_gap(gridded, target) > 0 > parity_gap(patches, target)
+
+
+def _runs(target: list[list[int]], pred: list[list[int]]) -> list[tuple[int, int, int]]:
+    """The predictions (a, b, c) of every run of three pixels of one digit, by plain loops."""
+    found = []
+    height, width = len(target), len(target[0])
+    for y in range(height):
+        for x in range(width):
+            for dy, dx in ((0, 1), (1, 0)):
+                cells = [(y + k * dy, x + k * dx) for k in range(3)]
+                if cells[-1][0] >= height or cells[-1][1] >= width:
+                    continue
+                labels = {target[i][j] for i, j in cells}
+                if len(labels) == 1 and labels.pop() not in (0, IGNORE):
+                    found.append(tuple(pred[i][j] for i, j in cells))
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(3, 7).flatmap(
+        lambda width: st.tuples(
+            st.lists(
+                st.lists(st.sampled_from([0, 3, 3, 3, 4, IGNORE]), min_size=width, max_size=width),
+                min_size=1,
+                max_size=6,
+            ),
+            st.lists(
+                st.lists(st.integers(0, 4), min_size=width, max_size=width), min_size=6, max_size=6
+            ),
+        )
+    )
+)
+def test_parity_gap_is_alternating_runs_minus_half_the_runs_with_one_boundary(maps):
+    target, pred = maps
+    pred = pred[: len(target)]
+    runs = _runs(target, pred)
+    assume(runs)
+    alternating = sum(a == c != b for a, b, c in runs) / len(runs)
+    one_boundary = sum((a == b) != (b == c) for a, b, c in runs) / len(runs)
+    gap = parity_gap(torch.tensor(pred), torch.tensor(target))
+    assert gap == pytest.approx(alternating - one_boundary / 2)
+
+
+@pytest.mark.parametrize(
+    ("pred", "target", "error", "match"),
+    [
+        (HAND_PRED.float(), HAND_TARGET, TypeError, "pred"),
+        (HAND_PRED, HAND_TARGET.tolist(), TypeError, "target"),
+        (HAND_PRED[:1], HAND_TARGET, ValueError, "same shape"),
+        (torch.zeros(1, 3, dtype=torch.long), torch.tensor([[3, 3, 0]]), ValueError, "three"),
+        (torch.zeros(1, 3, dtype=torch.long), torch.tensor([[3, 4, 4]]), ValueError, "three"),
+        (
+            torch.zeros(1, 3, dtype=torch.long),
+            torch.tensor([[3, IGNORE, 3]]),
+            ValueError,
+            "three",
+        ),
+    ],
+)
+def test_parity_gap_rejects(pred, target, error, match):
+    with pytest.raises(error, match=match):
+        parity_gap(pred, target)
 
 
 def test_segnet_parameters_do_not_depend_on_the_rates():
