@@ -32,7 +32,7 @@ from snippets.checks import (
 )
 from snippets.data import RESULTS, read_results, spread
 from snippets.dilation import receptive_field
-from snippets.runs import rerun, run_all
+from snippets.runs import rerun, run_all, torch_threads
 from snippets.segmentation import (
     NUM_CLASSES,
     Scenes,
@@ -246,37 +246,37 @@ def loss_curve(losses: list[float], every: int) -> list[float]:
 
 def run_one(config: Config, rates: tuple[int, ...], seed: int) -> dict:
     """Build, train and evaluate one network; return its entry of the results."""
-    torch.set_num_threads(config.threads)
-    started = time.process_time()
-    train_data, test_data = scenes(config.train_scenes, config.test_scenes)
-    torch.manual_seed(seed)  # the same initial parameters for every rate list
-    net = SegNet(list(rates), width=config.width)
-    losses = train(
-        net,
-        train_data.images,
-        train_data.labels,
-        steps=config.steps,
-        batch_size=config.batch_size,
-        lr=config.lr,
-        seed=seed,
-    )
-    on_train, _ = evaluate(net, train_data)
-    on_test, pred = evaluate(net, test_data)
-    shown = config.shown if seed == config.seeds[0] else 0
+    with torch_threads(config.threads):
+        started = time.process_time()
+        train_data, test_data = scenes(config.train_scenes, config.test_scenes)
+        torch.manual_seed(seed)  # the same initial parameters for every rate list
+        net = SegNet(list(rates), width=config.width)
+        losses = train(
+            net,
+            train_data.images,
+            train_data.labels,
+            steps=config.steps,
+            batch_size=config.batch_size,
+            lr=config.lr,
+            seed=seed,
+        )
+        on_train, _ = evaluate(net, train_data)
+        on_test, pred = evaluate(net, test_data)
+        shown = config.shown if seed == config.seeds[0] else 0
 
-    def rounded(measures: dict[str, float]) -> dict[str, float]:
-        return {key: round(value, 5) for key, value in measures.items()}
+        def rounded(measures: dict[str, float]) -> dict[str, float]:
+            return {key: round(value, 5) for key, value in measures.items()}
 
-    return {
-        "rates": list(rates),
-        "seed": seed,
-        "receptive_field": receptive_field(list(rates)),
-        "train_curve": [round(v, 5) for v in loss_curve(losses, config.curve_every)],
-        "train": rounded(on_train),
-        "test": rounded(on_test),
-        "predictions": [encode(pred[i]) for i in range(shown)],
-        "cpu_seconds": round(time.process_time() - started, 1),
-    }
+        return {
+            "rates": list(rates),
+            "seed": seed,
+            "receptive_field": receptive_field(list(rates)),
+            "train_curve": [round(v, 5) for v in loss_curve(losses, config.curve_every)],
+            "train": rounded(on_train),
+            "test": rounded(on_test),
+            "predictions": [encode(pred[i]) for i in range(shown)],
+            "cpu_seconds": round(time.process_time() - started, 1),
+        }
 
 
 def _cpu() -> str:

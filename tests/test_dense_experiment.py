@@ -41,7 +41,6 @@ REDUCED = Config(
 
 @pytest.fixture(scope="module")
 def reduced_results():
-    torch.set_num_threads(1)
     return run(REDUCED)
 
 
