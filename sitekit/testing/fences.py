@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from mdit_py_plugins.admon import admon_plugin
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
@@ -50,15 +51,46 @@ class Accounting:
         self.unchecked += other.unchecked
 
 
+ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]")
+
+
+def blank_lines_kept_in_admonitions(state: StateCore) -> None:
+    """Python-Markdown ends an admonition at the first line that is not indented under it;
+    mdit-py-plugins ends it at two blank lines in a row, which cut a folded answer's code short
+    at the blank lines around a ``def``. Give such blank lines the body's indentation, so both
+    read the same block (the lines keep their numbers, and a fence's lines their text)."""
+    lines = state.src.split("\n")
+    for i, line in enumerate(lines):
+        opening = ADMONITION.match(line)
+        if not opening:
+            continue
+        body = len(opening["indent"].expandtabs(4)) + 4
+        blank: list[int] = []
+        for j in range(i + 1, len(lines)):
+            text = lines[j]
+            if not text.strip():
+                blank.append(j)
+            elif len(text) - len(text.lstrip(" ")) >= body:
+                for k in blank:
+                    lines[k] = " " * body
+                blank = []
+            else:
+                break
+    state.src = "\n".join(lines)
+
+
 def markdown_parser() -> MarkdownIt:
     """The parser pytest-markdown-docs reads the pages with: CommonMark plus Material's
     admonitions (``!!!``, ``???``, ``???+``), so a fence inside one, such as an exercise's folded
     answer, is collected and run like any other."""
-    return MarkdownIt("commonmark").use(admon_plugin)
+    parser = MarkdownIt("commonmark").use(admon_plugin)
+    parser.core.ruler.after("normalize", "admonition_blank_lines", blank_lines_kept_in_admonitions)
+    return parser
 
 
-def collected_lines(path: Path) -> set[int]:
-    """Lines of the fences pytest-markdown-docs collects from ``path`` (as ``pytest`` is set up)."""
+def collected_lines(path: Path) -> dict[int, str]:
+    """The fences pytest-markdown-docs collects from ``path`` (as ``pytest`` is set up): the
+    source it runs, by the fence's line."""
     tests = extract_fence_tests(
         markdown_parser(),
         path.read_text(encoding="utf-8"),
@@ -66,7 +98,7 @@ def collected_lines(path: Path) -> set[int]:
         source_path=path,
         fence_syntax=FenceSyntax.superfences,  # --markdown-docs-syntax=superfences in pyproject
     )
-    return {test.start_line for test in tests}
+    return {test.start_line: test.source for test in tests}
 
 
 def tested_include(body: str, root: Path) -> str | None:
@@ -95,7 +127,9 @@ def account(path: Path, root: Path) -> Accounting:
     blocks = [b for b in outline(path.read_text(encoding="utf-8")).code if b.lang in PYTHON]
     for block in blocks:
         name = f"{where}:{block.line}"
-        if block.line in collected:
+        if block.line in collected and collected[block.line].strip() != block.body.strip():
+            result.unchecked.append(f"{name} (collected by pytest-markdown-docs only in part)")
+        elif block.line in collected:
             result.executed.append(name)
         elif "notest" in block.options and NO_RUN in block.options:
             result.marked.append(name)
@@ -107,7 +141,7 @@ def account(path: Path, root: Path) -> Accounting:
                 reason = "not collected by pytest-markdown-docs"
             result.unchecked.append(f"{name} ({reason})")
     shown = {block.line for block in blocks}
-    for line in sorted(collected - shown):
+    for line in sorted(collected.keys() - shown):
         result.unchecked.append(f"{where}:{line} (collected, but not a Python block on the page)")
     return result
 
