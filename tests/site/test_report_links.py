@@ -21,6 +21,8 @@ from mkdocs.config import load_config
 from sitekit.testing.build import LANGUAGES, ROOT, build_site
 from sitekit.testing.links import check_site
 
+pytestmark = pytest.mark.xdist_group("report-links")  # one worker builds the small site
+
 REPOSITORY = "https://github.com/example-owner/cnn-study-questions"
 SITE_URL = "https://example-owner.github.io/cnn-study-questions/"  # as GitHub Pages serves it
 REPORT = 'class="md-source-file page-report"'
