@@ -13,7 +13,9 @@ Pages name the wheel with placeholders that this plugin fills in before Markdown
 * ``%%wheel_url%%`` — the absolute URL (``site_url`` + ``downloads/<wheel>``);
 * ``%%wheel_name%%`` — the file name, for a relative link ``../downloads/%%wheel_name%%``;
 * ``%%wheel_extras%%`` — the package with its extras, for ``pip install "%%wheel_extras%% @ URL"``;
-* ``%%torch_version%%`` — the torch version pinned in ``requirements.lock``, which the tests use.
+* ``%%torch_version%%`` — the torch version pinned in ``requirements.lock``, which the tests use;
+* ``%%torch_lowest%%`` — the lowest torch version the package allows (``pyproject.toml``);
+* ``%%torch_lowest_extras%%`` — the lowest one it allows with its extras.
 """
 
 from __future__ import annotations
@@ -30,12 +32,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from sitekit import ROOT
 
 log = get_plugin_logger(__name__)
 DOWNLOADS = "downloads"
-PLACEHOLDER = re.compile(r"%%(wheel_url|wheel_name|wheel_extras|torch_version)%%")
+PLACEHOLDER = re.compile(
+    r"%%(wheel_url|wheel_name|wheel_extras|torch_version|torch_lowest|torch_lowest_extras)%%"
+)
 
 
 def project_metadata(root: Path = ROOT) -> dict:
@@ -56,6 +62,27 @@ def torch_version(root: Path = ROOT) -> str:
     if match is None:
         raise PluginError("requirements.lock pins no torch version")
     return match[1]
+
+
+def torch_lowest(with_extras: bool = False, root: Path = ROOT) -> str:
+    """The lowest torch version the package's requirements allow (their ``>=`` bounds).
+
+    With ``with_extras``, the highest such bound over the requirements and every extra's.
+    """
+    project = project_metadata(root)
+    requirements = list(project["dependencies"])
+    if with_extras:
+        requirements += [r for extra in project["optional-dependencies"].values() for r in extra]
+    bounds = [
+        Version(spec.version)
+        for requirement in map(Requirement, requirements)
+        if requirement.name == "torch"
+        for spec in requirement.specifier
+        if spec.operator == ">="
+    ]
+    if not bounds:
+        raise PluginError("pyproject.toml gives torch no lower bound (>=)")
+    return str(max(bounds))
 
 
 def build_wheel(directory: Path, root: Path = ROOT) -> Path:
@@ -113,5 +140,7 @@ class WheelPlugin(BasePlugin[WheelConfig]):
             "wheel_name": self.wheel.name,
             "wheel_extras": extras_requirement(),
             "torch_version": torch_version(),
+            "torch_lowest": torch_lowest(),
+            "torch_lowest_extras": torch_lowest(with_extras=True),
         }
         return PLACEHOLDER.sub(lambda match: values[match[1]], markdown)
