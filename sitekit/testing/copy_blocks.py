@@ -163,6 +163,7 @@ def environments() -> tuple[Path, Path]:
     """
     lock_file = ROOT / "requirements.lock"
     names = [re.split(r"[<>=!~;\[ ]", requirement)[0] for requirement in _extras_requirements()]
+    names = [name for name in names if name != "torch"]  # the venv below already holds it
     lock_text = lock_file.read_text(encoding="utf-8")
     key = build_cache.key(sys.version, lock_text, _extras_requirements())
     home = build_cache.directory("reader") / key
