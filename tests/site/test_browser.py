@@ -129,6 +129,13 @@ def test_the_page_checks_report_a_broken_page(browser):
     assert wrong == [f"the zh switcher link goes to {url}elsewhere/, not to /broken/"]
 
 
+def search_all(page, query: str) -> set[str]:
+    """Type ``query`` and return every result link's path and anchor (pages and sections)."""
+    search(page, query)
+    links = page.locator(".md-search-result__item a")
+    return set(links.evaluate_all("links => links.map(a => a.pathname + a.hash)"))
+
+
 def search(page, query: str) -> str:
     """Type ``query`` into the search box and return the first result's URL (no query string).
 
@@ -175,6 +182,31 @@ def search_page(request: pytest.FixtureRequest, browser, site_url: str) -> Itera
 def test_search_finds_the_page(search_page, site_url, query, expected):
     found = search(search_page, query)
     assert found == site_url + expected, f"searching {query!r} on {search_page.url}: {found}"
+
+
+# The page that ends each chapter with its exercises
+EXERCISE_PAGES = [
+    "losses/from-scratch/",
+    "dilated-convolution/",
+    "residual-networks/",
+    "dense-prediction/",
+]
+
+
+@pytest.mark.parametrize(
+    ("search_page", "query"),
+    [
+        pytest.param(prefix, query, marks=pytest.mark.xdist_group(f"search:/{prefix}"))
+        for prefix, query in [("", "练习"), ("en/", "exercises")]
+    ],
+    indirect=["search_page"],
+    scope="module",
+)
+def test_searching_exercises_lists_every_chapters_exercises(search_page, site_url, query):
+    prefix = "/en/" if query == "exercises" else "/"
+    found = search_all(search_page, query)
+    expected = {f"{prefix}{page}#exercises" for page in EXERCISE_PAGES}
+    assert expected <= found, f"searching {query!r}: missing {sorted(expected - found)}"
 
 
 @pytest.mark.parametrize("visit", visit_params([""]), indirect=True)
