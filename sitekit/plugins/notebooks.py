@@ -83,14 +83,7 @@ MATHML = re.compile(
 CODE_TOKENS = re.compile(
     r"(<pre\b[^>]*>(?:<span></span>)?<code\b[^>]*>).*?(</code></pre>)", re.DOTALL
 )
-# Not part of the text: permalinks, scripts, hidden widgets, the notebook's own link, and a
-# figure's dark variant (the light one stays).
-DROPPED = ", ".join(
-    [
-        *("a.headerlink", "script", "style", "link", "noscript", "[hidden]", f".{CLASS}"),
-        'img[src$="#only-dark"]',
-    ]
-)
+DROPPED_TAGS = {"script", "style", "link", "noscript"}  # and see ``_dropped``
 
 
 # --- The wheel and the page's install command ---------------------------------------------
@@ -162,26 +155,53 @@ class PageConverter(MarkdownConverter):
     convert_th = convert_td
 
 
+def _dropped(element: Tag) -> bool:
+    """Not part of the text: a permalink, a script, a hidden widget, the notebook's own link,
+    or a figure's dark variant (the light one stays)."""
+    classes = element.get("class") or []
+    return (
+        element.name in DROPPED_TAGS
+        or element.has_attr("hidden")
+        or CLASS in classes
+        or (element.name == "a" and "headerlink" in classes)
+        or (element.name == "img" and element.get("src", "").endswith("#only-dark"))
+    )
+
+
 def _prepare(article: BeautifulSoup, page_url: str) -> list[Tag]:
     """Reshape the page's article for markdownify; its code blocks, in page order.
 
     Each code block's container becomes a paragraph holding its mark (its title, if any, as
     inline code before it); admonitions and folded answers become block quotes whose title is
-    in bold; what is not part of the text (permalinks, scripts, the dark figures, the
-    notebook's own link) goes; links and images point at the site, absolutely.
+    in bold; what is not part of the text goes; links and images point at the site,
+    absolutely. (One walk over the tree: CSS selectors are many times slower here.)
     """
-    for element in article.select(DROPPED):
+    for element in [element for element in article.find_all(True) if _dropped(element)]:
         element.decompose()
-    for image in article.select("img[src]"):
-        image["src"] = urljoin(page_url, image["src"]).removesuffix("#only-light")
-    for link in article.select("a[href]"):
-        link["href"] = urljoin(page_url, link["href"])
-    for description in article.select("li.doc-section-item > div.doc-md-description"):
+    elements = article.find_all(True)
+    for element in elements:
+        if element.name == "img" and element.has_attr("src"):
+            element["src"] = urljoin(page_url, element["src"]).removesuffix("#only-light")
+        elif element.name == "a" and element.has_attr("href"):
+            element["href"] = urljoin(page_url, element["href"])
+    descriptions = [
+        element
+        for element in elements
+        if "doc-md-description" in (element.get("class") or [])
+        and "doc-section-item" in (element.parent.get("class") or [])
+    ]
+    for description in descriptions:
         paragraphs = description.find_all("p", recursive=False)
         if len(paragraphs) == 1 and len(description.find_all(recursive=False)) == 1:
             paragraphs[0].unwrap()  # an API argument's one-paragraph description: on its line
         description.unwrap()
-    for box in article.select("div.admonition, details"):
+    boxes = [
+        element
+        for element in elements
+        if element.name == "details"
+        or (element.name == "div" and "admonition" in (element.get("class") or []))
+    ]
+    for box in boxes:
         title = box.find(["p", "summary"], class_="admonition-title") or box.find("summary")
         if title is not None:
             strong = article.new_tag("strong")
@@ -191,7 +211,11 @@ def _prepare(article: BeautifulSoup, page_url: str) -> list[Tag]:
             title.replace_with(paragraph)
         box.name = "blockquote"
         box.attrs = {}
-    codes = list(article.select("pre > code"))
+    codes = [
+        element
+        for element in elements
+        if element.name == "code" and element.parent is not None and element.parent.name == "pre"
+    ]
     for number, code in enumerate(codes):
         container = code.parent
         if container.parent is not None and "highlight" in container.parent.get("class", []):
@@ -356,8 +380,9 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
             raise PluginError(f"{page.file.src_uri}: no article element to make a notebook of")
         language, prefix = page_language(config)
         page_url = page.canonical_url
-        blocks = copied_blocks(article[1])
-        cells = page_cells(article[1], page_url, blocks)
+        text = MATHML.sub(r"<tex>\g<tex></tex>", article[1])  # no code inside: the same blocks
+        blocks = copied_blocks(text)
+        cells = page_cells(text, page_url, blocks)
         if not any(kind == "code" for kind, _ in cells):
             raise PluginError(f"{page.file.src_uri}: linked to a notebook without code")
         home = urljoin(config.site_url, prefix)
