@@ -56,16 +56,15 @@ WORDS = {  # what a notebook and its link say, in the page's language
         "link": "下载 Jupyter 笔记本 (.ipynb)",
         "source": (
             "本笔记本由网页[{title}]({url})生成；代码与网页上的完全相同。"
-            "第一个单元安装本站的 `snippets` 包；这个包需要 2.13 系列的 PyTorch"
-            "（见[首页]({home}#use-the-code)）。"
+            "第一个单元安装本站的 `snippets` 包；PyTorch 的安装见[首页]({home}#use-the-code)。"
         ),
     },
     "en": {
         "link": "Download as a Jupyter notebook",
         "source": (
             "This notebook is made from the page [{title}]({url}) and holds the same code. "
-            "The first cell installs the site's `snippets` package; it needs PyTorch 2.13, "
-            "see the [home page]({home}#use-the-code)."
+            "The first cell installs the site's `snippets` package; for PyTorch, see the "
+            "[home page]({home}#use-the-code)."
         ),
     },
 }
