@@ -4,8 +4,8 @@ Loaded by the project's ``conftest.py`` (``pytest_plugins``), or with
 ``-p sitekit.testing.pytest_plugin`` for pages outside the project. Importing it registers the
 output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--update-outputs``
 (``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
-what the gates counted: links checked, blocks run as a reader copies them, and how every
-page's Python block is run.
+what the gates counted: links checked, blocks run as a reader copies them, notebooks run in
+a kernel, and how every page's Python block is run.
 """
 
 from __future__ import annotations
@@ -122,6 +122,32 @@ def _copy_summary(terminalreporter) -> None:
             terminalreporter.write_line(f"{language} all {len(pages)} pages: {numbers}")
 
 
+def _notebooks_summary(terminalreporter) -> None:
+    from sitekit.testing.kernel import SUMMARY_PROPERTY
+
+    found = [
+        (json.loads(value), outcome)
+        for value, outcome in _properties(terminalreporter, SUMMARY_PROPERTY, calls_only=True)
+    ]
+    if not found:
+        return
+    terminalreporter.section("Notebooks in a Jupyter kernel (tests/site/test_notebooks.py)")
+    counted = ("cells", "ran", "matched")
+    runs = sorted((pair for pair in found if "notebook" in pair[0]), key=lambda p: p[0]["notebook"])
+    for counts, outcome in runs:
+        numbers = ", ".join(f"{key} {counts[key]}" for key in counted)
+        terminalreporter.write_line(f"{counts['notebook']}: {numbers} ({outcome})")
+    if runs:
+        totals = ", ".join(f"{key} {sum(c[key] for c, _ in runs)}" for key in counted)
+        terminalreporter.write_line(f"all {len(runs)} notebooks run: {totals}")
+    for counts, outcome in found:
+        if "twins" in counts:
+            terminalreporter.write_line(
+                f"zh: {counts['twins']} notebooks hold the same {counts['cells']} code cells as "
+                f"their English twins, run above ({outcome})"
+            )
+
+
 def _blocks_summary(terminalreporter) -> None:
     from sitekit.testing.fences import account_docs
 
@@ -161,4 +187,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     """Print what the gates counted: links checked, and how every page's Python block is run."""
     _links_summary(terminalreporter)
     _copy_summary(terminalreporter)
+    _notebooks_summary(terminalreporter)
     _blocks_summary(terminalreporter)

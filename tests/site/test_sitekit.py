@@ -97,6 +97,7 @@ def test_every_sitekit_plugin_is_registered_and_used():
         "sitekit-quick-serve",
         "sitekit-a11y",
         "sitekit-wheel",
+        "sitekit-notebooks",
     }
     assert all(issubclass(plugin, BasePlugin) for plugin in REGISTERED.values())
     config = load_config(str(ROOT / "mkdocs.yml"))
