@@ -52,9 +52,10 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "mkdocs.yml").write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
         "nav: [{首页: index.md}, {损失函数: [{语义分割与焦点损失: losses/segmentation.md}]}]\n"
-        "plugins:\n"  # what these pages do not need: no math, no wheel, no glossary
+        "plugins:\n"  # what these pages do not need: no math, no wheel, no notebook, no glossary
         "  sitekit-katex: {enabled: false}\n"
         "  sitekit-wheel: {enabled: false}\n"
+        "  sitekit-notebooks: {enabled: false}\n"
         "  sitekit-terms: {enabled: false}\n",
         encoding="utf-8",
     )
