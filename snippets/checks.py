@@ -188,3 +188,41 @@ def check_tensor(
         allowed = " or ".join(str(d) for d in sorted(dims))
         raise ValueError(f"{name} must have {allowed} dimensions, got {value.dim()}")
     return value
+
+
+def check_same_shape(
+    name: str, value: torch.Tensor, other_name: str, other: torch.Tensor
+) -> torch.Tensor:
+    """Return the tensor ``value`` if it has the shape of the tensor ``other``.
+
+    ```python
+    import torch
+    from snippets.checks import check_same_shape
+
+    try:
+        check_same_shape("target", torch.zeros(2), "input", torch.zeros(3))
+    except ValueError as error:
+        print(error)
+    #> target must have the same shape as input, got target (2,) and input (3,)
+    ```
+
+    Raises:
+        ValueError: if the shapes differ.
+    """
+    if value.shape != other.shape:
+        raise ValueError(
+            f"{name} must have the same shape as {other_name}, got {name} "
+            f"{tuple(value.shape)} and {other_name} {tuple(other.shape)}"
+        )
+    return value
+
+
+def check_not_empty(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Return the tensor ``value`` if it holds at least one element.
+
+    Raises:
+        ValueError: if it holds none.
+    """
+    if value.numel() == 0:
+        raise ValueError(f"{name} must hold at least one element, got shape {tuple(value.shape)}")
+    return value

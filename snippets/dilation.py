@@ -103,6 +103,16 @@ def conv_output_size(
     # --8<-- [end:conv_output_size-body]
 
 
+def _check_layers(dilations: object, kernel_size: object, strides: object) -> None:
+    """Checks shared by the functions that take a stack of layers: rates, kernel, strides."""
+    check_int_list("dilations", dilations, 1)
+    check_int("kernel_size", kernel_size, 1)
+    if strides is not None and len(check_int_list("strides", strides, 1)) != len(dilations):
+        raise ValueError(
+            f"strides must have one entry per layer ({len(dilations)}), got {len(strides)}"
+        )
+
+
 # --8<-- [start:receptive_field]
 def receptive_field(
     dilations: Sequence[int], kernel_size: int = 3, strides: Sequence[int] | None = None
@@ -132,12 +142,7 @@ def receptive_field(
         TypeError: if a rate, stride or the kernel size is not an integer.
         ValueError: if a value is smaller than 1 or the lengths differ.
     """
-    check_int_list("dilations", dilations, 1)
-    check_int("kernel_size", kernel_size, 1)
-    if strides is not None and len(check_int_list("strides", strides, 1)) != len(dilations):
-        raise ValueError(
-            f"strides must have one entry per layer ({len(dilations)}), got {len(strides)}"
-        )
+    _check_layers(dilations, kernel_size, strides)
     # --8<-- [start:receptive_field-body]
     if strides is None:
         strides = [1] * len(dilations)
@@ -374,12 +379,7 @@ def ones_stack(
         TypeError: if a value is not an integer.
         ValueError: if a value is smaller than 1 or the lengths differ.
     """
-    check_int_list("dilations", dilations, 1)
-    check_int("kernel_size", kernel_size, 1)
-    if strides is not None and len(check_int_list("strides", strides, 1)) != len(dilations):
-        raise ValueError(
-            f"strides must have one entry per layer ({len(dilations)}), got {len(strides)}"
-        )
+    _check_layers(dilations, kernel_size, strides)
     # --8<-- [start:ones_stack-body]
     if strides is None:
         strides = [1] * len(dilations)

@@ -15,7 +15,15 @@ import torch
 
 # --8<-- [end:imports]
 # isort: split
-from snippets.checks import check_choice, check_int, check_number, check_tensor, check_type
+from snippets.checks import (
+    check_choice,
+    check_int,
+    check_not_empty,
+    check_number,
+    check_same_shape,
+    check_tensor,
+    check_type,
+)
 
 REDUCTIONS = ("mean", "sum", "none")
 INT64 = torch.iinfo(torch.int64)  # the range of a class index held as torch.long
@@ -89,13 +97,8 @@ def mse(
     """
     check_tensor("input", input, floating=True)
     check_tensor("target", target, floating=True)
-    if target.shape != input.shape:
-        raise ValueError(
-            f"target must have the same shape as input, got target {tuple(target.shape)} "
-            f"and input {tuple(input.shape)}"
-        )
-    if input.numel() == 0:
-        raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
+    check_same_shape("target", target, "input", input)
+    check_not_empty("input", input)
     check_choice("reduction", reduction, REDUCTIONS)
     # --8<-- [start:mse-body]
     return reduce_losses((input - target) ** 2, reduction=reduction)
@@ -266,13 +269,8 @@ def binary_cross_entropy(
     """
     check_tensor("input", input, floating=True)
     check_tensor("target", target, floating=True)
-    if target.shape != input.shape:
-        raise ValueError(
-            f"target must have the same shape as input, got target {tuple(target.shape)} "
-            f"and input {tuple(input.shape)}"
-        )
-    if input.numel() == 0:
-        raise ValueError(f"input must hold at least one element, got shape {tuple(input.shape)}")
+    check_same_shape("target", target, "input", input)
+    check_not_empty("input", input)
     check_choice("reduction", reduction, REDUCTIONS)
     if input.min() < 0 or input.max() > 1 or input.isnan().any():
         raise ValueError(
@@ -325,13 +323,8 @@ def binary_cross_entropy_with_logits(
     """
     check_tensor("logits", logits, floating=True)
     check_tensor("target", target, floating=True)
-    if target.shape != logits.shape:
-        raise ValueError(
-            f"target must have the same shape as logits, got target {tuple(target.shape)} "
-            f"and logits {tuple(logits.shape)}"
-        )
-    if logits.numel() == 0:
-        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
+    check_same_shape("target", target, "logits", logits)
+    check_not_empty("logits", logits)
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
     if pos_weight is not None:
@@ -400,13 +393,8 @@ def sigmoid_focal_loss(
     """
     check_tensor("logits", logits, floating=True)
     check_tensor("target", target, floating=True)
-    if target.shape != logits.shape:
-        raise ValueError(
-            f"target must have the same shape as logits, got target {tuple(target.shape)} "
-            f"and logits {tuple(logits.shape)}"
-        )
-    if logits.numel() == 0:
-        raise ValueError(f"logits must hold at least one element, got {tuple(logits.shape)}")
+    check_same_shape("target", target, "logits", logits)
+    check_not_empty("logits", logits)
     if target.min() < 0 or target.max() > 1:
         raise ValueError("target must hold values in [0, 1]")
     if alpha is not None:

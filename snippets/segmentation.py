@@ -193,6 +193,18 @@ def make_scenes(
     return Scenes(torch.stack(images), torch.stack(labels), tuple(ids))
 
 
+def _check_label_maps(pred: object, target: object) -> None:
+    """Checks shared by the measures that compare a predicted and a true label map."""
+    for name, value in (("pred", pred), ("target", target)):
+        if check_tensor(name, value).dtype != torch.long:
+            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
+    if pred.shape != target.shape or pred.dim() < 2:
+        raise ValueError(
+            f"pred and target must have the same shape (..., H, W), got "
+            f"{tuple(pred.shape)} and {tuple(target.shape)}"
+        )
+
+
 # --8<-- [start:confusion]
 def confusion(
     pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_CLASSES
@@ -224,14 +236,7 @@ def confusion(
         TypeError: if a map is not a ``torch.long`` tensor or ``num_classes`` not an integer.
         ValueError: if the shapes differ or a class is out of range.
     """
-    for name, value in (("pred", pred), ("target", target)):
-        if check_tensor(name, value).dtype != torch.long:
-            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
-    if pred.shape != target.shape or pred.dim() < 2:
-        raise ValueError(
-            f"pred and target must have the same shape (..., H, W), got "
-            f"{tuple(pred.shape)} and {tuple(target.shape)}"
-        )
+    _check_label_maps(pred, target)
     check_int("num_classes", num_classes, 1)
     labelled = target[target != IGNORE]
     if (labelled < 0).any() or (labelled >= num_classes).any():
@@ -246,6 +251,14 @@ def confusion(
     counts = torch.bincount(index, minlength=num_classes * num_classes)
     return counts.reshape(num_classes, num_classes)
     # --8<-- [end:confusion-body]
+
+
+def _check_confusion(n: object) -> None:
+    """Checks shared by the measures read off a confusion matrix."""
+    if check_tensor("n", n, dims={2}).shape[0] != n.shape[1]:
+        raise ValueError(f"n must be a square confusion matrix, got shape {tuple(n.shape)}")
+    if (n < 0).any() or n.sum() <= 0:
+        raise ValueError("n must hold non-negative counts and at least one pixel")
 
 
 # --8<-- [start:mean_iou]
@@ -271,10 +284,7 @@ def mean_iou(n: torch.Tensor) -> float:
         TypeError: if ``n`` is not a tensor.
         ValueError: if it is not square, holds a negative count or no pixel at all.
     """
-    if check_tensor("n", n, dims={2}).shape[0] != n.shape[1]:
-        raise ValueError(f"n must be a square confusion matrix, got shape {tuple(n.shape)}")
-    if (n < 0).any() or n.sum() <= 0:
-        raise ValueError("n must hold non-negative counts and at least one pixel")
+    _check_confusion(n)
     # --8<-- [start:mean_iou-body]
     hits = n.diag().double()
     union = n.sum(dim=1) + n.sum(dim=0) - n.diag()  # t_i + sum_j n_ji - n_ii
@@ -303,10 +313,7 @@ def pixel_accuracy(n: torch.Tensor) -> float:
         TypeError: if ``n`` is not a tensor.
         ValueError: if it is not square, holds a negative count or no pixel at all.
     """
-    if check_tensor("n", n, dims={2}).shape[0] != n.shape[1]:
-        raise ValueError(f"n must be a square confusion matrix, got shape {tuple(n.shape)}")
-    if (n < 0).any() or n.sum() <= 0:
-        raise ValueError("n must hold non-negative counts and at least one pixel")
+    _check_confusion(n)
     # --8<-- [start:pixel_accuracy-body]
     return n.diag().sum().item() / n.sum().item()
     # --8<-- [end:pixel_accuracy-body]
@@ -341,14 +348,7 @@ def stroke_disagreement(pred: torch.Tensor, target: torch.Tensor) -> float:
         TypeError: if a map is not a ``torch.long`` tensor.
         ValueError: if the shapes differ or no pair of stroke pixels is adjacent.
     """
-    for name, value in (("pred", pred), ("target", target)):
-        if check_tensor(name, value).dtype != torch.long:
-            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
-    if pred.shape != target.shape or pred.dim() < 2:
-        raise ValueError(
-            f"pred and target must have the same shape (..., H, W), got "
-            f"{tuple(pred.shape)} and {tuple(target.shape)}"
-        )
+    _check_label_maps(pred, target)
     stroke = (target > 0) & (target != IGNORE)
     horizontal = stroke[..., 1:] & stroke[..., :-1]
     vertical = stroke[..., 1:, :] & stroke[..., :-1, :]
@@ -414,14 +414,7 @@ def parity_gap(pred: torch.Tensor, target: torch.Tensor) -> float:
         ValueError: if the shapes differ or no three pixels of one digit are in a row or a
             column.
     """
-    for name, value in (("pred", pred), ("target", target)):
-        if check_tensor(name, value).dtype != torch.long:
-            raise TypeError(f"{name} must be a torch.long tensor, got {value.dtype}")
-    if pred.shape != target.shape or pred.dim() < 2:
-        raise ValueError(
-            f"pred and target must have the same shape (..., H, W), got "
-            f"{tuple(pred.shape)} and {tuple(target.shape)}"
-        )
+    _check_label_maps(pred, target)
     if not any(_runs_of_three(t).any() for t in (target, target.transpose(-1, -2))):
         raise ValueError("target must hold three pixels of one digit in a row or a column")
     # --8<-- [start:parity_gap-body]

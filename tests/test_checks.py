@@ -7,7 +7,9 @@ from snippets.checks import (
     check_choice,
     check_int,
     check_int_list,
+    check_not_empty,
     check_number,
+    check_same_shape,
     check_tensor,
     check_type,
 )
@@ -27,6 +29,8 @@ ANY_TENSOR = torch.zeros(2, 3)
         (lambda: check_bool("residual", False), False),
         (lambda: check_choice("shortcut", "B", ("A", "B", "C")), "B"),
         (lambda: check_tensor("x", ANY_TENSOR, floating=True, dims={2}), ANY_TENSOR),
+        (lambda: check_same_shape("y", ANY_TENSOR, "x", torch.ones(2, 3)), ANY_TENSOR),
+        (lambda: check_not_empty("x", ANY_TENSOR), ANY_TENSOR),
     ],
 )
 def test_returns_the_value_it_accepts(call, expected):
@@ -76,6 +80,16 @@ def test_check_type_returns_the_instance():
         ),
         (lambda: check_type("name", None, str), TypeError, r"^name must be a str, got NoneType$"),
         (lambda: check_tensor("x", [1.0]), TypeError, r"^x must be a torch.Tensor, got list$"),
+        (
+            lambda: check_same_shape("target", torch.zeros(2), "input", ANY_TENSOR),
+            ValueError,
+            r"^target must have the same shape as input, got target \(2,\) and input \(2, 3\)$",
+        ),
+        (
+            lambda: check_not_empty("input", torch.zeros(0, 3)),
+            ValueError,
+            r"^input must hold at least one element, got shape \(0, 3\)$",
+        ),
         (
             lambda: check_tensor("x", torch.tensor([1]), floating=True),
             TypeError,
