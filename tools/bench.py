@@ -245,8 +245,10 @@ def measure_lean_code(args: argparse.Namespace, work: Path) -> dict:
     sites = {"on": work / "site-cold", "off": work / "site-warm-no-lean-code"}
     counts = {state: elements(site) for state, site in sites.items()}
     heaviest = sorted(PAGES, key=lambda page: -counts["off"][page]["elements"])[: args.heaviest]
-    for number in range(args.lighthouse_runs):
-        print(f"lighthouse, lean-code on and off, round {number + 1}", flush=True)
+    for number in range(args.lean_runs):
+        print(
+            f"lighthouse, lean-code on and off, round {number + 1} of {args.lean_runs}", flush=True
+        )
         for state, site in sites.items():
             lighthouse.collect(site, heaviest, 1, work / f"lean-{state}")
     scores = {s: lighthouse.medians(lighthouse.read(work / f"lean-{s}")) for s in sites}
@@ -386,6 +388,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="serve sessions per variant (2)")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="runs per page (3)")
     parser.add_argument("--heaviest", type=int, default=4, help="pages for lean-code's Lighthouse")
+    parser.add_argument("--lean-runs", type=int, default=5, help="its runs per page, on and off")
     parser.add_argument("--skip", default="", help="serve,lighthouse: keep those from the file")
     parser.add_argument("--compare-plugins", nargs="*", choices=PLUGINS, metavar="NAME")
     args = parser.parse_args()
