@@ -107,12 +107,13 @@ def read(work: Path) -> dict[str, dict]:
 
 
 def medians(pages: dict[str, dict]) -> dict[str, dict]:
-    """Per page, the median performance score and TBT over all its runs."""
+    """Per page, the median performance score and TBT over all its runs, and the runs."""
     return {
         page: {
             "performance": statistics.median(p["performance_runs"]),
             "tbt_ms": statistics.median(p["tbt_ms_runs"]),
-            "runs": len(p["tbt_ms_runs"]),
+            "performance_runs": p["performance_runs"],
+            "tbt_ms_runs": p["tbt_ms_runs"],
         }
         for page, p in pages.items()
     }
