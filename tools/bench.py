@@ -9,7 +9,8 @@
 * the rebuild after editing a page under ``mkdocs serve --dirty``: the page's modification time
   is set, and the time runs until the server says it reloads the browsers;
 * Lighthouse CI on every page of both languages (``tools/bench_lighthouse.py``): scores,
-  metrics, missed budgets, each page's weight and requests; and the search index's size;
+  metrics, missed budgets, each page's weight and requests (its reports are kept in
+  ``tools/lighthouse/reports/``); and the search index's size;
 * ``--compare-plugins``: each speed-only plugin (``PLUGINS``) on and off.
 
 A plugin is switched off by a configuration derived in a temporary directory (``INHERIT:
@@ -271,7 +272,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
         results["lighthouse"] = {
             "runs": args.lighthouse_runs,
             "budgets_missed": lighthouse.budgets(work / "lighthouse"),
-            "pages": lighthouse.read(work / "lighthouse"),
+            "pages": lighthouse.read(work / "lighthouse", lighthouse.LIGHTHOUSE / "reports"),
         }
     if "sitekit-lean-code" in plugins:
         plugins["sitekit-lean-code"] |= measure_lean_code(args, work)

@@ -11,6 +11,7 @@ requests as the browser fetched them.
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import subprocess
 from pathlib import Path
@@ -58,9 +59,9 @@ def budgets(work: Path) -> list[str]:
     ]
 
 
-def reports(work: Path) -> list[dict]:
-    """``lhci upload`` to the file system; its manifest: one entry per run."""
-    out = work / "reports"
+def reports(work: Path, out: Path) -> list[dict]:
+    """``lhci upload`` of every run's report into ``out``; its manifest: one entry per run."""
+    shutil.rmtree(out, ignore_errors=True)
     result = lhci("upload", work, f"--upload.outputDir={out}")
     if result.returncode != 0:
         raise SystemExit(f"lhci upload failed:\n{result.stderr[-2000:]}")
@@ -93,10 +94,11 @@ def figures(report: dict) -> dict:
     }
 
 
-def read(work: Path) -> dict[str, dict]:
-    """Per page: the representative run's figures, and every run's performance and TBT."""
+def read(work: Path, out: Path | None = None) -> dict[str, dict]:
+    """Per page: the representative run's figures, and every run's performance and TBT; the
+    reports (HTML and JSON) are kept in ``out`` if given."""
     pages: dict[str, dict] = {}
-    for entry in reports(work):
+    for entry in reports(work, out or work / "reports"):
         run = figures(json.loads(Path(entry["jsonPath"]).read_text()))
         page = pages.setdefault(path_of(entry["url"]), {"performance_runs": [], "tbt_ms_runs": []})
         page["performance_runs"].append(run["performance"])
