@@ -327,11 +327,12 @@ def rows(results: dict) -> list[tuple[str, str]]:
         out.append((f"search index {language}", f"{size['kb']} KB, {size['gzip_kb']} KB gzip"))
     pages = results.get("lighthouse", {}).get("pages", {})
     for key, worst in (("performance", min), ("accessibility", min), ("tbt_ms", max), ("kb", max)):
-        page = worst(pages, key=lambda p: pages[p][key], default=None)
+        scored = [page for page in pages if pages[page].get(key) is not None]  # a failed run: None
+        page = worst(scored, key=lambda p: pages[p][key], default=None)
         if page:
             out.append((f"lighthouse worst {key}", f"{pages[page][key]:g} ({page})"))
     if pages:
-        outside = sum(p["outside_requests"] for p in pages.values())
+        outside = sum(p.get("outside_requests") or 0 for p in pages.values())
         missed = len(results["lighthouse"]["budgets_missed"])
         out += [("requests outside the site", str(outside)), ("budgets missed", str(missed))]
     for plugin, measures in results.get("plugins", {}).items():
@@ -342,7 +343,7 @@ def rows(results: dict) -> list[tuple[str, str]]:
             total = [sum(p[s]["elements"] for p in elements.values()) for s in ("on", "off")]
             out.append((f"{plugin}: elements, all pages", "on {}, off {}".format(*total)))
         for page, m in measures.get("lighthouse", {}).items():
-            on, off = (f"{m[s]['performance']:g}, TBT {m[s]['tbt_ms']:.0f} ms" for s in m)
+            on, off = (f"{m[s]['performance']}, TBT {m[s]['tbt_ms']} ms" for s in m)
             out.append((f"{plugin}: {page} median perf", f"on {on}; off {off}"))
     if "stamp" in results:
         load = results["stamp"]["load_average"], results["stamp"].get("load_average_end")
@@ -364,9 +365,8 @@ def report(results: dict, previous: dict) -> str:
     lines = [("page", *columns)]
     for page, now in pages.items():
         then = old.get(page, now)
-        cells = (
-            f"{then[c]:g} -> {now[c]:g}" if then[c] != now[c] else f"{now[c]:g}" for c in columns
-        )
+        cells = (f"{then.get(c)} -> {now.get(c)}" if then.get(c) != now.get(c) else f"{now.get(c)}"
+                 for c in columns)  # fmt: skip
         lines.append((page, *cells))
     return text + ("\n\n" + table(lines) if pages else "")
 

@@ -81,17 +81,29 @@ def figures(report: dict) -> dict:
     ]
     index = [r for r in requests if path_of(r["url"]).endswith("search_index.json")]
     return {
-        **{c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES},
-        **{
-            n: round(report["audits"][a]["numericValue"], 3 if n == "cls" else 0)
-            for n, a in METRICS.items()
-        },
+        **{c: score(report["categories"][c]["score"]) for c in CATEGORIES},
+        **{n: rounded(report["audits"][a].get("numericValue"), n) for n, a in METRICS.items()},
         "kb": round(sum(r.get("transferSize", 0) for r in requests if r not in index) / 1024, 1),
         "search_index_kb": round(sum(r.get("transferSize", 0) for r in index) / 1024, 1),
         "requests": len(requests),
         "outside_requests": sum(urlsplit(r["url"]).hostname not in LOCAL_HOSTS for r in requests),
         "benchmark_index": report["environment"]["benchmarkIndex"],
+        "runtime_error": (report.get("runtimeError") or {}).get("code"),  # then no score
     }
+
+
+def score(value: float | None) -> int | None:
+    return None if value is None else round(value * 100)
+
+
+def rounded(value: float | None, metric: str) -> float | None:
+    return None if value is None else round(value, 3 if metric == "cls" else 0)
+
+
+def median(values: list) -> float | None:
+    """The median of the values a run could measure (a failed run has none)."""
+    measured = [value for value in values if value is not None]
+    return statistics.median(measured) if measured else None
 
 
 def read(work: Path, out: Path | None = None) -> dict[str, dict]:
@@ -112,8 +124,8 @@ def medians(pages: dict[str, dict]) -> dict[str, dict]:
     """Per page, the median performance score and TBT over all its runs, and the runs."""
     return {
         page: {
-            "performance": statistics.median(p["performance_runs"]),
-            "tbt_ms": statistics.median(p["tbt_ms_runs"]),
+            "performance": median(p["performance_runs"]),
+            "tbt_ms": median(p["tbt_ms_runs"]),
             "performance_runs": p["performance_runs"],
             "tbt_ms_runs": p["tbt_ms_runs"],
         }
