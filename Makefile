@@ -51,10 +51,17 @@ terms: setup
 	$(BIN)/python -m sitekit.plugins.terms
 	$(BIN)/python tools/jieba_dict.py
 
-# Build time against a bare-Material floor, rebuild time, test phases, page weight in the
-# browser; prints a table and writes bench-results.json (not committed). See tools/bench.py.
-bench: setup
-	$(BIN)/python tools/bench.py
+# Build times (hyperfine) against a bare-Material floor, the rebuild after an edit under serve,
+# Lighthouse CI on every page; writes bench-results.json (committed) and prints it beside the
+# previous one. `make bench BENCH="--compare-plugins"` also measures each speed-only plugin on
+# and off. Its tools are installed here, never by `make setup` or CI. See tools/bench.py.
+bench: setup tools/lighthouse/node_modules/.package-lock.json
+	command -v hyperfine >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq hyperfine; }
+	$(BIN)/python tools/bench.py $(BENCH)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+tools/lighthouse/node_modules/.package-lock.json: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
 
 # Re-pin after changing a range in pyproject.toml, sitekit/pyproject.toml or package.json. Our
 # own two distributions (cnn-study-questions, cnn-study-questions-sitekit) are editable: not pinned.

@@ -1,889 +1,411 @@
-"""Measure how fast the site builds and tests, and how heavy its pages are: ``make bench``.
+"""Measure how fast the site builds and serves and how its pages load: ``make bench``.
 
-    .venv/bin/python tools/bench.py [--no-tests] [--no-lighthouse] [--runs N] [--out FILE]
-                                    [--lighthouse-runs N] [--lighthouse-pages URL,URL]
-    .venv/bin/python tools/bench.py --lighthouse-only SITE [--out FILE]
+    .venv/bin/python tools/bench.py [--runs N] [--edits N] [--lighthouse-runs N]
+                                    [--skip serve,lighthouse] [--compare-plugins [NAME ...]]
 
-Prints a table and writes the figures to ``bench-results.json`` (not committed). Every table
-shows the previous run's figures (the results file as it was before this run) beside the new
-ones, so a change is measured against the last run:
+* builds, timed by hyperfine: strict, with an empty build cache (cold) and with it kept (warm),
+  and the floor: the same Markdown built by bare Material (no sitekit plugin but the glossary's,
+  no mkdocstrings, no template overrides);
+* the rebuild after editing a page under ``mkdocs serve --dirty``: the page's modification time
+  is set, and the time runs until the server says it reloads the browsers;
+* Lighthouse CI on every page of both languages (``tools/bench_lighthouse.py``): scores,
+  metrics, missed budgets, each page's weight and requests (its reports are kept in
+  ``tools/lighthouse/reports/``); and the search index's size;
+* ``--compare-plugins``: each speed-only plugin (``PLUGINS``) on and off.
 
-* the cold strict build of the whole site (a fresh ``mkdocs build --strict`` process with
-  sitekit/plugins/build_cache.py's directory deleted), the same again with it kept, and the
-  same Markdown built by bare Material as the floor: the project's plugins, mkdocstrings and
-  autorefs off (figures are committed SVGs, so no figure is drawn during a build);
-* an incremental rebuild: ``mkdocs serve`` running, one page touched, time until it reloads;
-* ``make test`` (``pytest -n auto``) as one run, then each phase alone (unit + doctest,
-  page code blocks, site gates, browser);
-* per page, loaded in headless Chromium with an empty cache: requests, bytes on the wire if the
-  server gzips (each response compressed at level 6, as GitHub Pages does), requests outside
-  the site; and the size of each language's search index;
-* Lighthouse (``tools/lighthouse``, pinned 12.2.3, installed there on first use with
-  ``npm ci --prefix tools/lighthouse``) on every page of both languages (``--lighthouse-pages``
-  to measure fewer), ``--lighthouse-runs`` times each (3 by default; the median run by
-  performance score is kept): mobile form factor, default simulated throttling, Debian's
-  Chromium; category scores, FCP, LCP, TBT, CLS, Speed Index and the audits that cost points.
-  Text responses are gzipped as GitHub Pages does (``--lighthouse-uncompressed`` serves them
-  as built). ``--no-lighthouse`` skips it; without npm the reason is recorded instead.
-
-``--lighthouse-only SITE`` runs only the Lighthouse step on an already built ``SITE`` and stores
-it under ``"lighthouse"`` in the results file, keeping the rest of that file.
-
-It is a measurement, not a test: it never fails on a missed target, it reports it.
+A plugin is switched off by a configuration derived in a temporary directory (``INHERIT:
+mkdocs.yml`` and ``enabled: false``), never by editing a file; each build variant has its own
+build cache there. The variants take turns, one run each per round, so that a change in the
+shared machine's load falls on all of them; CPU time (user + system, the build's child
+processes included) is much less disturbed by that load than wall time. The figures go to
+``bench-results.json`` with the date, commit and load average; a section this run skipped is
+kept from the file, with the stamp of the run that measured it. A table shows the previous
+file's figures beside the new ones. It is a measurement, not a test: nothing fails on a budget.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import queue
 import re
-import shutil
+import shlex
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from importlib import metadata
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
+import bench_lighthouse as lighthouse
 import yaml
+from mkdocs.utils.yaml import yaml_load
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+from sitekit import ROOT
+from sitekit.testing.build import page_urls
+from sitekit.testing.serving import free_port, gzipped
+
+RESULTS = ROOT / "bench-results.json"
+EDITED_PAGE = ROOT / "docs" / "zh" / "dilated-convolution.md"  # the longest chapter
 SEARCH_INDEXES = {"zh": "search/search_index.json", "en": "en/search/search_index.json"}
-TARGETS = {
-    "build_s": 4.0,
-    "build_ratio": 1.5,
-    "page_gzip_kb": 120.0,
-    "outside_requests": 0,
-    "make_test_s": 60.0,
-    "lighthouse_performance": 95,
-    "lighthouse_accessibility": 100,
-    "tbt_ms": 200,
+PAGES = ["/" + url for url in page_urls("zh") + page_urls("en")]
+# The machinery that only makes something faster (moved-anchors keeps old URLs working).
+PLUGINS = {
+    "sitekit-build-cache": "off: every build starts with an empty cache (it is not a plugin)",
+    "sitekit-jinja-cache": "cold and warm build",
+    "sitekit-lean-code": "warm build, elements per page, Lighthouse on the heaviest pages",
+    "sitekit-moved-anchors": "warm build: its cost only",
+    "sitekit-quick-serve": "rebuild after an edit (off: mkdocs serve without --dirty)",
 }
-LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
-LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
-LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-LIGHTHOUSE_METRICS = {
-    "fcp_ms": "first-contentful-paint",
-    "lcp_ms": "largest-contentful-paint",
-    "tbt_ms": "total-blocking-time",
-    "cls": "cumulative-layout-shift",
-    "speed_index_ms": "speed-index",
+VARIANTS = {"cold": ((), "cold"), "warm": ((), "warm"), "floor": (("floor",), "warm")}
+PLUGIN_VARIANTS = {  # plugin -> the builds (cold, warm) timed without it
+    "sitekit-jinja-cache": ("cold", "warm"),
+    "sitekit-lean-code": ("warm",),
+    "sitekit-moved-anchors": ("warm",),
 }
-TEST_PHASES = [
-    ("unit + doctest", ["snippets", "tests", "--ignore=tests/site"]),
-    ("page code blocks", ["docs"]),
-    ("site gates", ["tests/site", "-m", "not browser"]),
-    ("browser", ["tests/site", "-m", "browser"]),
-]
 
 
-def mkdocs_build(config: Path, site: Path, strict: bool = True) -> float:
-    command = [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
-    if strict:
-        command.insert(4, "--strict")
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"build failed ({config}):\n{result.stderr[-3000:]}")
-    return elapsed
-
-
-# The project's own plugins (sitekit/plugins/, registered in sitekit/pyproject.toml); the floor
-# builds without them, except the one that writes content (the glossary, from docs/terms.yml).
-MACHINERY_PLUGINS = {
-    point.name
-    for point in metadata.entry_points(group="mkdocs.plugins")
-    if point.name.startswith("sitekit-")
-} - {"sitekit-terms"}
-
-
-def bare_config(directory: Path) -> Path:
-    """mkdocs.yml without the project's plugins, template overrides, mkdocstrings and autorefs."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # `!ENV [NAME, default]` -> the default (the bench does not need the deployed URL).
-    Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    config.pop("watch", None)
-    config["theme"].pop("custom_dir", None)  # the project's template overrides: not bare Material
-    config["docs_dir"] = str(ROOT / config.get("docs_dir", "docs"))
-    plugins = {}
-    for name, settings in config["plugins"].items():  # a mapping: name -> options
-        if name in {"mkdocstrings", "autorefs"} or name in MACHINERY_PLUGINS:
-            continue
-        if name == "search" and settings:
-            for key in ("jieba_dict", "jieba_dict_user"):
-                if key in settings:
-                    settings[key] = str(ROOT / settings[key])
-        plugins[name] = settings
-    config["plugins"] = plugins
-    path = directory / "mkdocs-bare.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+def derived_config(directory: Path, off: tuple[str, ...] = ()) -> Path:
+    """``mkdocs.yml`` with the plugins ``off`` switched off (``"floor"``: bare Material), in
+    ``directory``, which mirrors the checkout so that the inherited relative paths resolve."""
+    for entry in ROOT.iterdir():
+        if entry.name not in {"mkdocs.yml", "site"} and not (directory / entry.name).exists():
+            (directory / entry.name).symlink_to(entry)
+    path = directory / f"mkdocs-{'-'.join(p.removeprefix('sitekit-') for p in off) or 'on'}.yml"
+    config: dict = {"INHERIT": str(ROOT / "mkdocs.yml")}
+    if off == ("floor",):  # every sitekit plugin but the glossary's, and mkdocstrings
+        with open(ROOT / "mkdocs.yml", "rb") as file:
+            plugins = yaml_load(file)["plugins"]
+        off = (*(p for p in plugins if p.startswith("sitekit-") and p != "sitekit-terms"),)
+        off += ("mkdocstrings",)
+        (directory / "no-overrides").mkdir(exist_ok=True)
+        config["theme"] = {"custom_dir": "no-overrides"}
+    config["plugins"] = {plugin: {"enabled": False} for plugin in off}
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 
 
-def forget_build_cache() -> None:
-    """Delete the build cache (sitekit/plugins/build_cache.py): the next build starts cold."""
-    from sitekit.plugins import build_cache
+def timings(wall: list[float], cpu: list[float]) -> dict:
+    """Median wall and CPU seconds, the spread of wall time, and every run."""
+    return {
+        "wall_s": round(statistics.median(wall), 3),
+        "cpu_s": round(statistics.median(cpu), 3),
+        "wall_sd": round(statistics.stdev(wall), 3) if len(wall) > 1 else 0.0,
+        "wall_runs": [round(t, 3) for t in wall],
+        "cpu_runs": [round(t, 3) for t in cpu],
+    }
 
-    build_cache.clear()
+
+def build_times(variants: dict[str, tuple[Path, str]], runs: int, work: Path) -> dict:
+    """``mkdocs build --strict`` of each named (config, cache: cold or warm), timed by hyperfine,
+    ``runs`` rounds of one run each; a cold build's cache is emptied before each run."""
+    wall: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
+    for number in range(runs):
+        command = ["hyperfine", "--style=basic", "--runs=1", f"--warmup={int(number == 0)}"]
+        for name, (config, cache) in variants.items():
+            env = f"CNN_STUDY_QUESTIONS_CACHE={work / f'cache-{name}'}"
+            build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)]
+            build += ["-d", str(work / f"site-{name}")]
+            prepare = f"rm -rf {work / f'cache-{name}'}" if cache == "cold" else "true"
+            command += ["-n", name, "-p", prepare, f"env {env} {shlex.join(build)}"]
+        print(f"\nbuilds, round {number + 1} of {runs}", flush=True)
+        subprocess.run([*command, "--export-json", str(work / "times.json")], cwd=work, check=True)
+        for result in json.loads((work / "times.json").read_text())["results"]:
+            wall[result["command"]] += result["times"]
+            cpu[result["command"]].append(result["user"] + result["system"])
+    return {name: timings(wall[name], cpu[name]) for name in variants}
 
 
-def incremental_rebuild(touch: Path, timeout: float = 120.0) -> float | None:
-    """Seconds from touching ``touch`` to ``mkdocs serve`` reloading the browsers."""
-    from sitekit.testing.serving import free_port
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of the children it has waited for (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(tick) for tick in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
-    port = free_port()
-    command = [
-        PYTHON,
-        "-m",
-        "mkdocs",
-        "serve",
-        "--dev-addr",
-        f"127.0.0.1:{port}",
-        "--livereload",
-        "--dirty",
-    ]
+
+def rebuild_times(config: Path, dirty: bool, edits: int, cache: Path) -> tuple[list, list]:
+    """Wall and CPU seconds from an edit of ``EDITED_PAGE`` (its modification time is set) to
+    ``mkdocs serve`` reloading the browsers, ``edits`` times with one server."""
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", config, "--livereload"]
+    command += ["--dev-addr", f"127.0.0.1:{free_port()}", *(["--dirty"] if dirty else [])]
+    env = {**os.environ, "CNN_STUDY_QUESTIONS_CACHE": str(cache)}
     server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    lines: list[tuple[float, str]] = []
+        command, cwd=config.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    events: queue.Queue[tuple[float, float, str]] = queue.Queue()
 
     def read() -> None:
         for line in server.stderr:
-            lines.append((time.perf_counter(), line))
+            for event in ("Serving on", "Reloading browsers", "An error happened"):
+                if event in line:
+                    events.put((time.perf_counter(), cpu_seconds(server.pid), event))
+
+    def wait(expected: str) -> tuple[float, float]:
+        *stamps, event = events.get(timeout=600)
+        if event != expected:
+            raise SystemExit(f"mkdocs serve: {event!r} while waiting for {expected!r}")
+        return stamps
 
     threading.Thread(target=read, daemon=True).start()
     try:
-        deadline = time.perf_counter() + timeout
-        while not any("Serving on" in line for _, line in lines):
-            if time.perf_counter() > deadline or server.poll() is not None:
-                return None
-            time.sleep(0.1)
-        time.sleep(1.0)  # let the watcher settle
-        seen = len(lines)
-        touched = time.perf_counter()
-        os.utime(touch)  # the content stays as it is; only the modification time changes
-        while time.perf_counter() < touched + timeout:
-            for stamp, line in lines[seen:]:
-                if "Reloading browsers" in line:
-                    return stamp - touched
-            time.sleep(0.05)
-        return None
+        wait("Serving on")
+        wall, cpu = [], []
+        for _ in range(edits):
+            time.sleep(1.0)  # let the watcher settle
+            started, cpu_started = time.perf_counter(), cpu_seconds(server.pid)
+            os.utime(EDITED_PAGE)  # the text stays as it is
+            done, cpu_done = wait("Reloading browsers")
+            wall.append(done - started)
+            cpu.append(cpu_done - cpu_started)
+        return wall, cpu
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=60)
 
 
-def test_phases() -> list[dict]:
-    """``make test`` as one run (its wall time is the figure), then each phase run alone."""
-    phases = []
-    for name, arguments in [("make test (whole suite)", []), *TEST_PHASES]:
-        command = [PYTHON, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider", *arguments]
-        start = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        summary = [line for line in result.stdout.splitlines() if re.search(r" in [\d.]+s", line)]
-        phases.append(
-            {
-                "phase": name,
-                "command": "pytest " + " ".join(arguments),
-                "seconds": round(elapsed, 2),
-                "exit_code": result.returncode,
-                "result": summary[-1].strip("= ") if summary else result.stdout[-300:],
-                "failed": [
-                    line.split(" - ")[0]
-                    for line in result.stdout.splitlines()
-                    if line.startswith(("FAILED", "ERROR"))
-                ],
-            }
-        )
-    return phases
-
-
-def page_weights(site: Path) -> list[dict]:
-    from playwright.sync_api import sync_playwright
-
-    from sitekit.testing.build import page_urls
-    from sitekit.testing.serving import gzipped, launch_chromium, serve
-
-    sizes: dict[Path, int] = {}
-
-    def wire_bytes(url: str) -> int:
-        """What a GitHub Pages-like server sends for ``url`` (see ``serving.gzipped``)."""
-        path = urlsplit(url).path
-        file = site / path.lstrip("/")
-        if path.endswith("/") or file.is_dir():
-            file = file / "index.html"
-        if not file.is_file():
-            return 0
-        if file not in sizes:
-            body = gzipped(file)
-            sizes[file] = file.stat().st_size if body is None else len(body)
-        return sizes[file]
-
-    results = []
-    with serve(site) as root, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        for url in page_urls("zh") + page_urls("en"):
-            context = browser.new_context()  # empty cache: a first visit
-            requests: list[str] = []
-            context.on("request", lambda request, requests=requests: requests.append(request.url))
-            page = context.new_page()
-            page.goto(root + url, wait_until="networkidle")
-            page.wait_for_timeout(300)
-            context.close()
-            inside = [r for r in requests if r.startswith(root)]
-            index = [r for r in inside if r.endswith("search_index.json")]
-            without_index = [r for r in inside if r not in index]
-            results.append(
-                {
-                    "page": "/" + url,
-                    "requests": len(requests),
-                    "outside_requests": len(requests) - len(inside),
-                    "gzip_kb": round(sum(map(wire_bytes, without_index)) / 1024, 1),
-                    "search_index_gzip_kb": round(sum(map(wire_bytes, index)) / 1024, 1),
-                }
-            )
-        browser.close()
-    return results
-
-
-def search_indexes(site: Path) -> dict[str, dict]:
-    from sitekit.testing.serving import gzipped
-
+def search_index(site: Path) -> dict[str, dict]:
     sizes = {}
-    for language, relative in SEARCH_INDEXES.items():
-        index = site / relative
-        sizes[language] = {
-            "kb": round(index.stat().st_size / 1024, 1),
-            "gzip_kb": round(len(gzipped(index)) / 1024, 1),
-        }
+    for language, path in SEARCH_INDEXES.items():
+        raw, packed = (site / path).stat().st_size, len(gzipped(site / path))
+        sizes[language] = {"kb": round(raw / 1024, 1), "gzip_kb": round(packed / 1024, 1)}
     return sizes
 
 
-def install_lighthouse() -> str | None:
-    """Install the pinned Lighthouse into tools/lighthouse if needed; the reason if it can't."""
-    if LIGHTHOUSE_BIN.exists():
-        return None
-    npm = shutil.which("npm")
-    if npm is None:
-        return "npm not found"
-    print("installing Lighthouse (npm ci --prefix tools/lighthouse) ...", flush=True)
-    command = [npm, "ci", "--prefix", str(LIGHTHOUSE_DIR), "--no-audit", "--no-fund"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0 or not LIGHTHOUSE_BIN.exists():
-        return f"npm ci --prefix tools/lighthouse failed: {result.stderr.strip()[-500:]}"
-    return None
+class Elements(HTMLParser):
+    """Counts the elements of an HTML page, and its ``<span>`` elements."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.counts = {"elements": 0, "spans": 0}
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.counts["elements"] += 1
+        self.counts["spans"] += tag == "span"
 
 
-def chromium_executable() -> str:
-    """Debian's Chromium where it exists, else the one Playwright installed."""
-    from sitekit.testing.serving import SYSTEM_CHROMIUM
-
-    if SYSTEM_CHROMIUM.exists():
-        return str(SYSTEM_CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        return playwright.chromium.executable_path
-
-
-def audit_item(item: dict, root: str = "") -> str:
-    """One row of an audit's details, short: what (as a path under ``root``) and its cost."""
-    node = item.get("node") if isinstance(item.get("node"), dict) else {}
-    what = item.get("url") or node.get("selector") or item.get("groupLabel") or ""
-    if root and str(what).startswith(root):
-        what = "/" + str(what).removeprefix(root)
-    costs = [
-        f"{item[key] / 1024:.0f} KiB {label}"
-        for key, label in (("totalBytes", "total"), ("wastedBytes", "wasted"))
-        if isinstance(item.get(key), int | float) and item[key]
-    ] + [
-        f"{item[key]:.0f} ms{label}"
-        for key, label in (("wastedMs", " wasted"), ("duration", ""))
-        if isinstance(item.get(key), int | float) and item[key]
-    ]
-    return " ".join([str(what), *costs]).strip()
-
-
-def failing_audits(report: dict, root: str = "") -> list[dict]:
-    """The scored audits of the measured categories that did not pass, metrics left out."""
-    failing = []
-    seen: set[str] = set()
-    for category_id, category in report["categories"].items():
-        for ref in category["auditRefs"]:
-            audit = report["audits"][ref["id"]]
-            score = audit.get("score")
-            if ref.get("group") in {"metrics", "hidden"} or ref["id"] in seen:
-                continue
-            if audit["scoreDisplayMode"] not in {"binary", "numeric", "metricSavings"}:
-                continue
-            if score is None or score >= 1:
-                continue
-            seen.add(ref["id"])
-            items = (audit.get("details") or {}).get("items") or []
-            failing.append(
-                {
-                    "category": category_id,
-                    "audit": ref["id"],
-                    "score": score,
-                    "weight": ref["weight"],
-                    "display": audit.get("displayValue", ""),
-                    "items": [text for item in items[:8] if (text := audit_item(item, root))],
-                }
-            )
-    return failing
-
-
-def lighthouse_report(url: str, chrome: str, out: Path) -> dict:
-    """Run the Lighthouse CLI on one URL (mobile, simulated throttling); its JSON report."""
-    from sitekit.testing.serving import CHROMIUM_FLAGS
-
-    command = [
-        str(LIGHTHOUSE_BIN),
-        url,
-        "--output=json",
-        f"--output-path={out}",
-        f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
-        f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
-        "--quiet",
-    ]
-    env = {**os.environ, "CHROME_PATH": chrome}
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    if result.returncode != 0 or not out.exists():
-        raise RuntimeError(f"lighthouse exited {result.returncode}: {result.stderr[-500:]}")
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-def page_scores(report: dict, root: str = "") -> dict:
-    """Category scores (0-100), the five metrics and the failing audits of one report."""
-    scores = {
-        category: None
-        if report["categories"][category]["score"] is None
-        else round(report["categories"][category]["score"] * 100)
-        for category in LIGHTHOUSE_CATEGORIES
-    }
-    metrics = {
-        name: round(report["audits"][audit]["numericValue"], 3 if name == "cls" else 0)
-        for name, audit in LIGHTHOUSE_METRICS.items()
-    }
-    long_tasks = (report["audits"]["long-tasks"].get("details") or {}).get("items") or []
+def elements(site: Path) -> dict[str, dict]:
+    """Per page: its elements and ``<span>`` elements as built."""
     return {
-        **scores,
-        **metrics,
-        "total_kib": round(report["audits"]["total-byte-weight"]["numericValue"] / 1024),
-        "runtime_error": (report.get("runtimeError") or {}).get("message"),
-        "failing_audits": failing_audits(report, root),
-        "long_tasks": [audit_item(task, root) for task in long_tasks[:5]],
-        # Audits Lighthouse itself could not compute (e.g. a trace it cannot parse).
-        "audit_errors": {
-            name: audit.get("errorMessage", "")[:200]
-            for name, audit in report["audits"].items()
-            if audit["scoreDisplayMode"] == "error"
-        },
+        page: Elements((site / page.lstrip("/") / "index.html").read_text(encoding="utf-8")).counts
+        for page in PAGES
     }
 
 
-def all_pages() -> list[str]:
-    """Every page of both languages, as URL paths under the site root."""
-    from sitekit.testing.build import page_urls
-
-    return page_urls("zh") + page_urls("en")
+def on_off(on: dict, off: dict) -> dict:
+    ratios = {f"off/on {k}": round(off[k] / on[k], 3) for k in ("cpu_s", "wall_s") if k in on}
+    return {"on": on, "off": off, **ratios}
 
 
-def median_run(runs: list[dict]) -> dict:
-    """The run with the median performance score (the lower middle one of an even count)."""
-    scored = sorted(runs, key=lambda run: run.get("performance") or 0)
-    median = dict(scored[(len(scored) - 1) // 2])
-    median["performance_runs"] = [run.get("performance") for run in runs]
-    median["tbt_ms_runs"] = [run.get("tbt_ms") for run in runs]
-    return median
+def measure_builds(args: argparse.Namespace, work: Path, plugins: dict) -> dict:
+    """The build section (cold, warm, floor); each compared plugin's builds without it."""
+    variants = dict(VARIANTS)
+    for plugin in plugins.keys() & PLUGIN_VARIANTS.keys():
+        for cache in PLUGIN_VARIANTS[plugin]:
+            variants[f"{cache}-no-{plugin.removeprefix('sitekit-')}"] = ((plugin,), cache)
+    configs = {off: derived_config(work, off) for off, _ in variants.values()}
+    times = build_times({n: (configs[o], c) for n, (o, c) in variants.items()}, args.runs, work)
+    if "sitekit-build-cache" in plugins:
+        plugins["sitekit-build-cache"]["build"] = on_off(times["warm"], times["cold"])
+    for name, (off, cache) in variants.items():
+        if off and off[0] in plugins:
+            plugins[off[0]][f"{cache} build"] = on_off(times[cache], times[name])
+    build = {name: times[name] for name in VARIANTS}
+    for name in ("cold", "warm"):
+        build[f"{name}/floor"] = round(times[name]["cpu_s"] / times["floor"]["cpu_s"], 2)
+    return build
 
 
-def lighthouse_scores(
-    site: Path, compress: bool = True, pages: list[str] | None = None, runs: int = 3
-) -> dict:
-    """Lighthouse on ``pages`` (every page by default) of the built ``site``, ``runs`` times each,
-    keeping the median run; ``{"error": ...}`` if it can't run.
+def measure_rebuilds(args: argparse.Namespace, work: Path, plugins: dict) -> dict:
+    """The rebuild under ``mkdocs serve --dirty``; without quick-serve, under plain serve."""
+    serves = {"on": (derived_config(work), True)}
+    if "sitekit-quick-serve" in plugins:  # without it, --dirty fails the strict build
+        serves["off"] = (derived_config(work, ("sitekit-quick-serve",)), False)
+    wall, cpu = {name: [] for name in serves}, {name: [] for name in serves}
+    for number in range(args.rounds):
+        for name, (config, dirty) in serves.items():
+            print(f"rebuilds, round {number + 1} of {args.rounds}, quick-serve {name}", flush=True)
+            edits = max(1, args.edits // args.rounds)
+            more = rebuild_times(config, dirty, edits, work / "cache-warm")
+            wall[name] += more[0]
+            cpu[name] += more[1]
+    times = {name: timings(wall[name], cpu[name]) for name in serves}
+    if "off" in times:
+        plugins["sitekit-quick-serve"]["rebuild"] = on_off(times["on"], times["off"])
+    return times["on"]
 
-    ``compress`` serves text gzipped, as GitHub Pages does; without it every response goes out
-    uncompressed and Lighthouse's simulated 1.6 Mbit/s network makes the pages look slower
-    than the deployed site is.
-    """
-    from sitekit.testing.serving import serve
 
-    reason = install_lighthouse()
-    if reason is not None:
-        return {"error": reason}
-    chrome = chromium_executable()
-    start = time.perf_counter()
-    measured = []
-    version = None
-    server = serve(site, compress=compress)
-    with server as root, tempfile.TemporaryDirectory(prefix="lighthouse-") as directory:
-        for number, page in enumerate(all_pages() if pages is None else pages):
-            print(f"  lighthouse /{page} ({runs} runs) ...", flush=True)
-            scores = []
-            for run in range(runs):
-                out = Path(directory) / f"{number}-{run}.json"
-                try:
-                    report = lighthouse_report(root + page, chrome, out)
-                except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
-                    scores = [{"error": str(error)}]
-                    break
-                version = report["lighthouseVersion"]
-                scores.append(
-                    {
-                        **page_scores(report, root),
-                        "benchmark_index": report["environment"].get("benchmarkIndex"),
-                    }
-                )
-            if "error" in scores[0]:
-                measured.append({"page": "/" + page, **scores[0]})
-            else:
-                measured.append({"page": "/" + page, **median_run(scores)})
+def measure_lean_code(args: argparse.Namespace, work: Path) -> dict:
+    """Elements per page with lean-code on and off; Lighthouse on the heaviest, in turns."""
+    sites = {"on": work / "site-cold", "off": work / "site-warm-no-lean-code"}
+    counts = {state: elements(site) for state, site in sites.items()}
+    heaviest = sorted(PAGES, key=lambda page: -counts["off"][page]["elements"])[: args.heaviest]
+    for number in range(args.lean_runs):
+        print(
+            f"lighthouse, lean-code on and off, round {number + 1} of {args.lean_runs}", flush=True
+        )
+        for state, site in sites.items():
+            lighthouse.collect(site, heaviest, 1, work / f"lean-{state}")
+    scores = {s: lighthouse.medians(lighthouse.read(work / f"lean-{s}")) for s in sites}
     return {
-        "version": version,
-        "chromium": chrome,
-        "form_factor": "mobile",
-        "throttling": "simulate",
-        "compression": "gzip level 6" if compress else "none",
-        "seconds": round(time.perf_counter() - start, 1),
-        "load_average": os.getloadavg(),
-        "runs": runs,
-        "pages": measured,
+        "elements": {page: {s: counts[s][page] for s in sites} for page in PAGES},
+        "lighthouse": {page: {s: scores[s][page] for s in sites} for page in heaviest},
     }
 
 
-def lighthouse_worst(lighthouse: dict, category: str) -> dict | None:
-    """The measured page with the lowest score in ``category``."""
-    scored = [p for p in lighthouse.get("pages", []) if p.get(category) is not None]
-    return min(scored, key=lambda p: p[category]) if scored else None
+def measure(args: argparse.Namespace, work: Path) -> dict:
+    """Every figure of this run (see the module's docstring), by section."""
+    plugins: dict[str, dict] = {plugin: {} for plugin in args.compare_plugins}
+    results = {"build": measure_builds(args, work, plugins)}
+    results["search_index"] = search_index(work / "site-cold")
+    if "serve" not in args.skip or "sitekit-quick-serve" in plugins:
+        results["rebuild"] = measure_rebuilds(args, work, plugins)
+    if "lighthouse" not in args.skip:
+        print(f"\nlighthouse: every page, {args.lighthouse_runs} runs each", flush=True)
+        lighthouse.collect(work / "site-cold", PAGES, args.lighthouse_runs, work / "lighthouse")
+        results["lighthouse"] = {
+            "runs": args.lighthouse_runs,
+            "budgets_missed": lighthouse.budgets(work / "lighthouse"),
+            "pages": lighthouse.read(work / "lighthouse", lighthouse.LIGHTHOUSE / "reports"),
+        }
+    if "sitekit-lean-code" in plugins:
+        plugins["sitekit-lean-code"] |= measure_lean_code(args, work)
+    return results | {"plugins": plugins}
 
 
-def lighthouse_rows(lighthouse: dict) -> list[tuple[str, str, str, str]]:
-    """Rows of the printed summary table: the worst page per target, with its verdict."""
-    if "error" in lighthouse:
-        return [("lighthouse", f"not run: {lighthouse['error']}", "", "")]
-    rows = []
-    for category, target, better in (
-        ("performance", TARGETS["lighthouse_performance"], max),
-        ("accessibility", TARGETS["lighthouse_accessibility"], max),
-        ("tbt_ms", TARGETS["tbt_ms"], min),
-    ):
-        label = "TBT" if category == "tbt_ms" else category
-        pages = [p for p in lighthouse.get("pages", []) if p.get(category) is not None]
-        if not pages:
-            rows.append((f"lighthouse {label}, worst page", "no page measured", "", "MISSED"))
-            continue
-        worst = min(pages, key=lambda p: p[category] if better is max else -p[category])
-        value = worst[category]
-        shown = f"{value:.0f} ms" if category == "tbt_ms" else str(value)
-        ok = value >= target if better is max else value <= target
-        sign = "<=" if better is min else ">="
-        rows.append(
-            (
-                f"lighthouse {label}, worst page",
-                f"{shown} ({worst['page']})",
-                f"{sign} {target}",
-                verdict(ok),
-            )
-        )
-    errors = [p["page"] for p in lighthouse.get("pages", []) if "error" in p]
-    if errors:
-        rows.append(("lighthouse failed on", ", ".join(errors), "", "MISSED"))
-    rows.append(
-        (
-            "lighthouse pages measured (runs each)",
-            f"{len(lighthouse.get('pages', []))} ({lighthouse.get('runs', 1)})",
-            "",
-            "",
-        )
-    )
-    if "seconds" in lighthouse:
-        rows.append(("lighthouse run time", f"{lighthouse['seconds']:.0f} s", "", ""))
-    return rows
+def stamp() -> dict:
+    """When, on which commit, and how loaded the machine was (1, 5 and 15 minutes)."""
+
+    def git(*command: str) -> str:
+        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True).stdout
+
+    changed = "+changes" if git("status", "--porcelain").strip() else ""
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": git("rev-parse", "--short=12", "HEAD").strip() + changed,
+        "cores": os.cpu_count(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+    }
 
 
-def then_now(previous: str | None, now: str) -> str:
-    """``now``, with the previous run's figure before it when there is one and it differs."""
-    return now if previous in (None, now) else f"{previous} -> {now}"
+def versions() -> dict:
+    def first_line(*command: str) -> str:
+        return subprocess.run(command, capture_output=True, text=True).stdout.split("\n")[0]
+
+    return {
+        "hyperfine": first_line("hyperfine", "--version"),
+        "lighthouse": lighthouse.version(),
+        "chromium": first_line("/usr/bin/chromium", "--version"),
+    }
 
 
-def lighthouse_table(lighthouse: dict, previous: dict | None = None) -> str:
-    """Per-page Lighthouse scores and metrics (previous run -> this run), after the summary."""
-    header = ("page", "perf", "a11y", "best", "seo", "FCP", "LCP", "TBT", "CLS", "SI")
-    before = {p["page"]: p for p in (previous or {}).get("pages", []) if "error" not in p}
-
-    def cells(p: dict) -> list[str]:
-        return [
-            *(str(p[c]) for c in LIGHTHOUSE_CATEGORIES),
-            f"{p['fcp_ms'] / 1000:.1f} s",
-            f"{p['lcp_ms'] / 1000:.1f} s",
-            f"{p['tbt_ms']:.0f} ms",
-            f"{p['cls']:.3f}",
-            f"{p['speed_index_ms'] / 1000:.1f} s",
-        ]
-
-    rows = [header]
-    for p in lighthouse.get("pages", []):
-        if "error" in p:
-            rows.append((p["page"], "error", *[""] * 8))
-            continue
-        old = cells(before[p["page"]]) if p["page"] in before else [None] * 9
-        rows.append((p["page"], *(then_now(o, n) for o, n in zip(old, cells(p), strict=True))))
-    return table(rows)
+def seconds(t: dict) -> str:
+    return f"CPU {t['cpu_s']:.2f} s, wall {t['wall_s']:.2f} s (sd {t['wall_sd']:.2f})"
 
 
-def best(times: list[float]) -> float:
-    return round(min(times), 2)
+def compared(m: dict) -> str:
+    """A plugin's figures on and off, CPU then wall time."""
+    on, off = m["on"], m["off"]
+    cpu = f"CPU {on['cpu_s']:.2f} -> {off['cpu_s']:.2f} s (x{m['off/on cpu_s']:.2f})"
+    return cpu + f", wall {on['wall_s']:.2f} -> {off['wall_s']:.2f} s (x{m['off/on wall_s']:.2f})"
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
-    """Plain-text columns; the first row is the header."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for number, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-        if number == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
-
-
-README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
-
-
-def readme_table(results: dict) -> str:
-    """The short bilingual table the README shows, from a results file."""
-    build = results["build"]
-    heaviest = max(results["pages"], key=lambda p: p["gzip_kb"])
-    outside = sum(p["outside_requests"] for p in results["pages"])
-    index = results["search_index"]
-    rows = [
-        "| 测量 / Measure | 结果 / Result | 目标 / Target |",
-        "| --- | --- | --- |",
-        f"| 完整严格构建 / full strict build | {build['full_strict_s']:.1f} s "
-        f"({build['ratio']:.2f}x bare Material {build['bare_floor_s']:.1f} s) "
-        f"| ≤ {TARGETS['build_s']:.0f} s, ≤ {TARGETS['build_ratio']}x |",
-        f"| 有构建缓存时再构建 / again, with the build cache | "
-        f"{build['full_strict_warm_s']:.1f} s ({build['ratio_warm']:.2f}x) | |",
-    ]
-    if results.get("incremental_rebuild_s") is not None:
-        rows.append(
-            f"| 改一页后重建 / rebuild after editing a page | "
-            f"{results['incremental_rebuild_s']:.1f} s | |"
-        )
-    rows.append(
-        f"| 最重的页面 / heaviest page (gzip, first load, no search index) | "
-        f"{heaviest['gzip_kb']:.0f} KB, {heaviest['requests']} requests "
-        f"(`{heaviest['page']}`) | ≤ {TARGETS['page_gzip_kb']:.0f} KB |"
-    )
-    rows.append(f"| 站外请求 / requests outside the site | {outside} | 0 |")
-    rows.append(
-        f"| 搜索索引 / search index (gzip) | zh {index['zh']['gzip_kb']:.0f} KB, "
-        f"en {index['en']['gzip_kb']:.0f} KB | |"
-    )
-    if "lighthouse" in results:
-        rows.append(readme_lighthouse_row(results["lighthouse"]))
-    if "make_test_s" in results:
-        rows.append(
-            f"| `make test` | {results['make_test_s']:.0f} s | ≤ {TARGETS['make_test_s']:.0f} s |"
-        )
-    note = (
-        f"Measured by `make bench` on {results['cores']} shared cores "
-        f"(load average {results['load_average'][0]:.1f}); details in `bench-results.json`."
-    )
-    return "\n".join(rows) + "\n\n" + note
-
-
-def readme_lighthouse_row(lighthouse: dict) -> str:
-    """The README row: worst performance, accessibility and TBT, and on which page."""
-    pages = [p for p in lighthouse.get("pages", []) if "error" not in p]
-    runs = lighthouse.get("runs", 1)
-    measured = f"{len(pages)} pages, zh + en" + (f", median of {runs} runs" if runs > 1 else "")
-    label = f"| Lighthouse 移动端 / Lighthouse mobile ({measured}) |"
-    target = (
-        f"| ≥ {TARGETS['lighthouse_performance']}, {TARGETS['lighthouse_accessibility']}; "
-        f"TBT ≤ {TARGETS['tbt_ms']} ms |"
-    )
-    if "error" in lighthouse:
-        return f"{label} not run: {lighthouse['error']} {target}"
-    cells = []
-    for name, category in (("performance", "performance"), ("accessibility", "accessibility")):
-        page = lighthouse_worst(lighthouse, category)
-        cells.append(f"{name} {page[category]} (`{page['page']}`)" if page else f"{name} n/a")
+def rows(results: dict) -> list[tuple[str, str]]:
+    """(measure, figure) for the printed summary of one results file."""
+    out = []
+    for name, t in results.get("build", {}).items():
+        out.append((f"build {name}", seconds(t) if isinstance(t, dict) else f"{t}x CPU time"))
+    if "rebuild" in results:
+        out.append(("rebuild after an edit (serve --dirty)", seconds(results["rebuild"])))
+    for language, size in results.get("search_index", {}).items():
+        out.append((f"search index {language}", f"{size['kb']} KB, {size['gzip_kb']} KB gzip"))
+    pages = results.get("lighthouse", {}).get("pages", {})
+    for key, worst in (("performance", min), ("accessibility", min), ("tbt_ms", max), ("kb", max)):
+        scored = [page for page in pages if pages[page].get(key) is not None]  # a failed run: None
+        page = worst(scored, key=lambda p: pages[p][key], default=None)
+        if page:
+            out.append((f"lighthouse worst {key}", f"{pages[page][key]:g} ({page})"))
     if pages:
-        slowest = max(pages, key=lambda p: p["tbt_ms"])
-        cells.append(f"TBT {slowest['tbt_ms']:.0f} ms (`{slowest['page']}`)")
-    return f"{label} worst: {', '.join(cells)} {target}"
+        outside = sum(p.get("outside_requests") or 0 for p in pages.values())
+        missed = len(results["lighthouse"]["budgets_missed"])
+        out += [("requests outside the site", str(outside)), ("budgets missed", str(missed))]
+    for plugin, measures in results.get("plugins", {}).items():
+        for name, m in measures.items():
+            if "on" in m:
+                out.append((f"{plugin}: {name}, on -> off", compared(m)))
+        if elements := measures.get("elements"):
+            total = [sum(p[s]["elements"] for p in elements.values()) for s in ("on", "off")]
+            out.append((f"{plugin}: elements, all pages", "on {}, off {}".format(*total)))
+        for page, m in measures.get("lighthouse", {}).items():
+            on, off = (f"{m[s]['performance']}, TBT {m[s]['tbt_ms']} ms" for s in m)
+            out.append((f"{plugin}: {page} median perf", f"on {on}; off {off}"))
+    if "stamp" in results:
+        load = results["stamp"]["load_average"], results["stamp"].get("load_average_end")
+        out.append(("load average (1, 5, 15 min), start and end", f"{load[0]}, {load[1]}"))
+    return out
 
 
-def update_readme(results: dict) -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    if README_START not in text:
-        return
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    body = f"{README_START}\n{readme_table(results)}\n{README_END}"
-    readme.write_text(head + body + tail, encoding="utf-8")
+def table(lines: list[tuple[str, ...]]) -> str:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(ln, widths, strict=True)) for ln in lines)
+
+
+def report(results: dict, previous: dict) -> str:
+    """The summary, then each page's Lighthouse figures: the previous file's beside this run's."""
+    before = dict(rows(previous))
+    text = table([("", "previous", "now")] + [(m, before.get(m, ""), f) for m, f in rows(results)])
+    pages, old = (r.get("lighthouse", {}).get("pages", {}) for r in (results, previous))
+    columns = ("performance", "accessibility", "tbt_ms", "lcp_ms", "kb", "requests")
+    lines = [("page", *columns)]
+    for page, now in pages.items():
+        then = old.get(page, now)
+        cells = (f"{then.get(c)} -> {now.get(c)}" if then.get(c) != now.get(c) else f"{now.get(c)}"
+                 for c in columns)  # fmt: skip
+        lines.append((page, *cells))
+    return text + ("\n\n" + table(lines) if pages else "")
+
+
+def keep_unmeasured(results: dict, previous: dict) -> None:
+    """Copy into ``results`` the sections and plugins this run did not measure, each with the
+    stamp of the run that did."""
+    stamps = previous.get("measured_by", {})
+    kept = {s: previous[s] for s in ("rebuild", "lighthouse") if s in previous and s not in results}
+    kept |= {p: f for p, f in previous.get("plugins", {}).items() if p not in results["plugins"]}
+    for name, figures in kept.items():
+        (results["plugins"] if name in PLUGINS else results)[name] = figures
+    results["measured_by"] = {name: stamps.get(name, previous.get("stamp")) for name in kept}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=2, help="builds of each kind (best is kept)")
-    parser.add_argument("--no-tests", action="store_true", help="skip the make test phases")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench-results.json")
-    parser.add_argument(
-        "--readme",
-        action="store_true",
-        help="measure nothing: rewrite the README's table from the results file",
-    )
-    parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse step")
-    parser.add_argument(
-        "--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median kept)"
-    )
-    parser.add_argument(
-        "--lighthouse-pages",
-        metavar="URL,URL",
-        help='only these pages, as URL paths under the root ("" is the home page: ",en/")',
-    )
-    parser.add_argument(
-        "--lighthouse-uncompressed",
-        action="store_true",
-        help="serve the site to Lighthouse without gzip",
-    )
-    parser.add_argument(
-        "--lighthouse-only",
-        type=Path,
-        metavar="SITE",
-        help="only run Lighthouse on the built SITE; store it in the results file",
-    )
+    parser.add_argument("--runs", type=int, default=6, help="builds of each variant (6)")
+    parser.add_argument("--edits", type=int, default=6, help="page edits under serve (6)")
+    parser.add_argument("--rounds", type=int, default=2, help="serve sessions per variant (2)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="runs per page (3)")
+    parser.add_argument("--heaviest", type=int, default=4, help="pages for lean-code's Lighthouse")
+    parser.add_argument("--lean-runs", type=int, default=5, help="its runs per page, on and off")
+    parser.add_argument("--skip", default="", help="serve,lighthouse: keep those from the file")
+    parser.add_argument("--compare-plugins", nargs="*", choices=PLUGINS, metavar="NAME")
     args = parser.parse_args()
-    pages = None if args.lighthouse_pages is None else args.lighthouse_pages.split(",")
-    if args.readme:
-        update_readme(json.loads(args.out.read_text(encoding="utf-8")))
-        return
-    if args.lighthouse_only:
-        lighthouse_only(
-            args.lighthouse_only,
-            args.out,
-            not args.lighthouse_uncompressed,
-            pages,
-            args.lighthouse_runs,
-        )
-        return
-
-    results: dict = {"cores": os.cpu_count(), "load_average": os.getloadavg()}
+    chosen = args.compare_plugins  # None: not asked for; []: the option alone, all of them
+    args.compare_plugins = list(PLUGINS) if chosen == [] else chosen or []
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = {"stamp": stamp(), "versions": versions()}
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        tmp = Path(directory)
-        config = bare_config(tmp)
-        print("building (strict, full site, build cache deleted) ...", flush=True)
-        cold = []
-        for i in range(args.runs):
-            forget_build_cache()
-            cold.append(mkdocs_build(ROOT / "mkdocs.yml", tmp / f"cold{i}"))
-        print("building (strict, full site, again) and bare Material floor, in turns ...")
-        full, floor = [], []
-        for i in range(args.runs):
-            full.append(mkdocs_build(ROOT / "mkdocs.yml", tmp / f"site{i}"))
-            floor.append(mkdocs_build(config, tmp / f"bare{i}", strict=False))
-        results["build"] = {
-            "full_strict_s": best(cold),
-            "full_strict_warm_s": best(full),
-            "bare_floor_s": best(floor),
-            "ratio": round(min(cold) / min(floor), 2),
-            "ratio_warm": round(min(full) / min(floor), 2),
-            "runs": {
-                "cold": [round(t, 2) for t in cold],
-                "warm": [round(t, 2) for t in full],
-                "floor": [round(t, 2) for t in floor],
-            },
-        }
-        print("incremental rebuild (mkdocs serve, one page touched) ...", flush=True)
-        rebuild = incremental_rebuild(ROOT / "docs" / "zh" / "glossary.md")
-        results["incremental_rebuild_s"] = None if rebuild is None else round(rebuild, 2)
-        print("pages in the browser ...", flush=True)
-        site = tmp / "site0"
-        results["pages"] = page_weights(site)
-        results["search_index"] = search_indexes(site)
-        if not args.no_lighthouse:
-            print("lighthouse (mobile, simulated throttling) ...", flush=True)
-            results["lighthouse"] = lighthouse_scores(
-                site, not args.lighthouse_uncompressed, pages, args.lighthouse_runs
-            )
-        for i in range(args.runs):
-            for name in (f"cold{i}", f"site{i}", f"bare{i}"):
-                shutil.rmtree(tmp / name, ignore_errors=True)
-    if not args.no_tests:
-        print("make test, by phase ...", flush=True)
-        results["test_phases"] = test_phases()
-        results["make_test_s"] = results["test_phases"][0]["seconds"]
-    results["targets"] = TARGETS
-    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print_report(results, previous)
-    print(f"\nwrote {display(args.out)} (the previous run's figures shown before ->)")
-
-
-def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
-    """(measure, measured, target, verdict) for the summary table of one results file."""
-    rows = []
-    if "build" in results:
-        build = results["build"]
-        rows += [
-            (
-                "full strict build",
-                f"{build['full_strict_s']:.2f} s",
-                f"<= {TARGETS['build_s']} s",
-                verdict(build["full_strict_s"] <= TARGETS["build_s"]),
-            ),
-            ("bare Material floor", f"{build['bare_floor_s']:.2f} s", "", ""),
-            (
-                "build / floor",
-                f"{build['ratio']:.2f}x",
-                f"<= {TARGETS['build_ratio']}x",
-                verdict(build["ratio"] <= TARGETS["build_ratio"]),
-            ),
-            (
-                "full strict build, build cache kept",
-                f"{build['full_strict_warm_s']:.2f} s ({build['ratio_warm']:.2f}x floor)",
-                f"<= {TARGETS['build_s']} s",
-                verdict(build["full_strict_warm_s"] <= TARGETS["build_s"]),
-            ),
-        ]
-    if "incremental_rebuild_s" in results:
-        rebuild = results["incremental_rebuild_s"]
-        rows.append(
-            (
-                "incremental rebuild (serve)",
-                "n/a" if rebuild is None else f"{rebuild:.2f} s",
-                "",
-                "",
-            )
-        )
-    if results.get("pages"):
-        heaviest = max(results["pages"], key=lambda p: p["gzip_kb"])
-        outside = sum(p["outside_requests"] for p in results["pages"])
-        rows += [
-            (
-                "heaviest page",
-                f"{heaviest['gzip_kb']:.1f} KB gzip, {heaviest['requests']} requests "
-                f"({heaviest['page']})",
-                f"<= {TARGETS['page_gzip_kb']:.0f} KB",
-                verdict(heaviest["gzip_kb"] <= TARGETS["page_gzip_kb"]),
-            ),
-            ("requests outside the site", str(outside), "0", verdict(outside == 0)),
-        ]
-    for language, size in results.get("search_index", {}).items():
-        rows.append(
-            (f"search index ({language})", f"{size['kb']} KB, {size['gzip_kb']} KB gzip", "", "")
-        )
-    if "make_test_s" in results:
-        rows.append(
-            (
-                "make test (pytest -n auto, whole suite)",
-                f"{results['make_test_s']:.1f} s",
-                f"<= {TARGETS['make_test_s']:.0f} s",
-                verdict(results["make_test_s"] <= TARGETS["make_test_s"]),
-            )
-        )
-    for phase in results.get("test_phases", [])[1:]:
-        ok = "" if phase["exit_code"] == 0 else f"exit {phase['exit_code']}"
-        rows.append((f"  test phase alone: {phase['phase']}", f"{phase['seconds']:.1f} s", "", ok))
-    if "lighthouse" in results:
-        rows.extend(lighthouse_rows(results["lighthouse"]))
-    if "load_average" in results:
-        rows.append(
-            ("load average (1 min) at the start", f"{results['load_average'][0]:.1f}", "", "")
-        )
-    return rows
-
-
-def print_report(results: dict, previous: dict) -> None:
-    """The summary, page weights and Lighthouse tables: the previous run beside this one."""
-    before = {measure: value for measure, value, _, _ in summary_rows(previous)}
-    rows = [("measure", "previous run", "this run", "target", "")]
-    for measure, value, target, ok in summary_rows(results):
-        rows.append((measure, before.get(measure, ""), value, target, ok))
-    print()
-    print(table(rows))
-    if results.get("pages"):
-        weights = {p["page"]: p for p in previous.get("pages", [])}
-        print()
-        print(
-            table(
-                [("page", "requests", "KB gzip", "outside")]
-                + [
-                    (
-                        p["page"],
-                        then_now(
-                            str(weights[p["page"]]["requests"]) if p["page"] in weights else None,
-                            str(p["requests"]),
-                        ),
-                        then_now(
-                            f"{weights[p['page']]['gzip_kb']:.1f}"
-                            if p["page"] in weights
-                            else None,
-                            f"{p['gzip_kb']:.1f}",
-                        ),
-                        str(p["outside_requests"]),
-                    )
-                    for p in results["pages"]
-                ]
-            )
-        )
-    if results.get("lighthouse", {}).get("pages"):
-        print()
-        print(lighthouse_table(results["lighthouse"], previous.get("lighthouse")))
-
-
-def display(path: Path) -> str:
-    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-
-
-def lighthouse_only(
-    site: Path, out: Path, compress: bool, pages: list[str] | None, runs: int
-) -> None:
-    """``--lighthouse-only``: Lighthouse on an already built site, merged into ``out``."""
-    if not (site / "index.html").is_file():
-        raise SystemExit(f"{site} is not a built site (no index.html)")
-    previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    results = dict(previous)
-    print("lighthouse (mobile, simulated throttling) ...", flush=True)
-    results["lighthouse"] = lighthouse_scores(site.resolve(), compress, pages, runs)
-    results["targets"] = TARGETS
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    rows = [("measure", "previous run", "this run", "target", "")]
-    before = {m: v for m, v, _, _ in lighthouse_rows(previous.get("lighthouse", {"pages": []}))}
-    for measure, value, target, ok in lighthouse_rows(results["lighthouse"]):
-        rows.append((measure, before.get(measure, ""), value, target, ok))
-    print()
-    print(table(rows))
-    if results["lighthouse"].get("pages"):
-        print()
-        print(lighthouse_table(results["lighthouse"], previous.get("lighthouse")))
-    print(f"\nwrote {display(out)} (the previous run's figures shown before ->)")
+        results |= measure(args, Path(directory))
+    results["stamp"]["load_average_end"] = [round(load, 2) for load in os.getloadavg()]
+    keep_unmeasured(results, previous)
+    text = json.dumps(results, indent=2, ensure_ascii=False)
+    text = re.sub(r"\[[-\d.,\s]*\]", lambda m: json.dumps(json.loads(m[0])), text)  # one line
+    RESULTS.write_text(text + "\n", encoding="utf-8")
+    print("\n" + report(results, previous))
+    print(f"\nwrote {RESULTS.name}; previous: {previous.get('stamp', {}).get('commit', 'none')}")
 
 
 if __name__ == "__main__":
