@@ -5,7 +5,8 @@ Loaded by the project's ``conftest.py`` (``pytest_plugins``), or with
 output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--update-outputs``
 (``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
 what the gates counted: links checked, blocks run as a reader copies them, and how every
-page's Python block is run.
+page's Python block is run. Under ``pytest -n 2 --dist loadgroup`` (``make test``) it keeps
+the tests of one ``xdist_group`` on one worker (``pytest_collection_modifyitems``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,43 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path.suffix == ".md" and DOCS / "en" in collection_path.parents:
         return True
     return None
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    """The ``xdist_group`` name pytest-xdist schedules ``item`` by (its marks' names joined)."""
+    names = {
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    }
+    return "_".join(sorted(names)) or None
+
+
+def set_nodeid(item: pytest.Item, nodeid: str) -> None:
+    """Give ``item`` the id ``nodeid``, where this pytest keeps it."""
+    if hasattr(item, "_id"):  # pytest 9: a structured id; its text is what reports carry
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(nodeid)
+    else:
+        item._nodeid = nodeid
+    assert item.nodeid == nodeid, f"pytest keeps a test's id elsewhere: {item.nodeid!r}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup``, end each grouped test's id with ``@<its xdist_group>``.
+
+    The controller schedules by that suffix: the tests of one page (``visit_params``) then run on
+    one worker, which loads the page once. pytest-xdist writes the suffix to an attribute that
+    pytest 9 no longer reads, so without this every test is scheduled alone and each worker
+    loads most pages. Where pytest-xdist's own suffix took, this changes nothing.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on pytest-xdist's workers only
+        return
+    for item in items:
+        group = xdist_group(item)
+        if group is not None and not item.nodeid.endswith(f"@{group}"):
+            set_nodeid(item, f"{item.nodeid}@{group}")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

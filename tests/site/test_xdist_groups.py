@@ -1,0 +1,56 @@
+"""Under ``make test`` (``pytest -n 2 --dist loadgroup``) the tests of one ``xdist_group`` run on
+one worker: the controller reads the group from the end of each test's id, which
+``sitekit/testing/pytest_plugin.py`` writes there."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from sitekit.testing.pytest_plugin import pytest_collection_modifyitems
+
+GROUPED = """
+import pytest
+
+@pytest.mark.xdist_group("page:/a/")
+@pytest.mark.parametrize("x", [1, pytest.param(2, marks=pytest.mark.xdist_group("b"))])
+def test_grouped(x):
+    pass
+
+def test_alone():
+    pass
+"""
+
+
+def worker(loadgroup: bool) -> SimpleNamespace:
+    """A pytest-xdist worker's config, as far as the hook reads it."""
+    return SimpleNamespace(option=SimpleNamespace(loadgroup=loadgroup))
+
+
+def test_a_grouped_test_ends_its_id_with_its_group_once(pytester):
+    pytester.makepyfile(test_a=GROUPED)
+    items, _ = pytester.inline_genitems()
+    expected = ["test_a.py::test_grouped[1]@page:/a/", "test_a.py::test_grouped[2]@b_page:/a/"]
+    expected.append("test_a.py::test_alone")
+    for _ in range(2):  # a suffix already there is not added again
+        pytest_collection_modifyitems(worker(loadgroup=True), items)
+        assert [item.nodeid for item in items] == expected
+
+
+def test_ids_are_left_alone_unless_scheduled_by_group(pytester):
+    pytester.makepyfile(test_a=GROUPED)
+    items, _ = pytester.inline_genitems()
+    before = [item.nodeid for item in items]
+    pytest_collection_modifyitems(worker(loadgroup=False), items)
+    pytest_collection_modifyitems(SimpleNamespace(option=SimpleNamespace()), items)  # no xdist
+    assert [item.nodeid for item in items] == before
+
+
+@pytest.mark.xdist_group("scheduling")
+def test_this_run_schedules_a_grouped_test_by_its_group(request):
+    """In ``make test`` this test's own id carries its group (run alone, there is none)."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@scheduling")
+    else:
+        assert "@" not in request.node.nodeid
