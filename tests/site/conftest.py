@@ -14,7 +14,7 @@ from sitekit.testing.build import build_site, site_cache
 from sitekit.testing.serving import launch_chromium, serve
 
 if TYPE_CHECKING:
-    from sitekit.testing.visits import Visit
+    from sitekit.testing.visits import Tab, Visit
 
 
 @pytest.fixture(scope="session")
@@ -59,14 +59,22 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def visit(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator[Visit]:
+def tab(browser) -> Iterator[Tab]:
+    """The tab that loads the pages the ``visit`` fixture visits, one after another."""
+    from sitekit.testing.visits import Tab
+
+    opened = Tab(browser)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def visit(request: pytest.FixtureRequest, tab: Tab, site_url: str) -> Iterator[Visit]:
     """The page at ``request.param`` (a URL path), loaded once for every check on it.
 
     Use with ``@pytest.mark.parametrize("visit", visit_params(urls), indirect=True)``
     (``sitekit.testing.visits.visit_params``). The fixture is session-scoped, so pytest runs all
-    tests of one page together, in every module, and closes the page before loading the next.
+    tests of one page together, in every module, before the tab loads the next page.
     """
-    from sitekit.testing.visits import visiting
-
-    with visiting(browser, site_url, request.param) as loaded_page:
+    with tab.visiting(site_url, request.param) as loaded_page:
         yield loaded_page
