@@ -14,7 +14,10 @@
 * ``run_page`` runs a page's blocks in page order in one new interpreter (``copy_harness.py``)
   and checks each block's output against its ``#>`` lines with ``sitekit/testing/fence_runner.py``.
   Blocks whose fence has the class ``no-run`` are counted, not run; mkdocstrings' signature
-  blocks (``doc-signature``) are counted as signatures.
+  blocks (``doc-signature``) are counted as signatures. Given a ``ReaderPython``, the new
+  interpreter is a process forked from one that has imported PyTorch (``ReaderPython.run``):
+  a fresh interpreter's first second goes to importing PyTorch, and a test session runs many
+  pages.
 """
 
 from __future__ import annotations
@@ -189,6 +192,7 @@ class ReaderPython:
 
     venv: Path
     python: Path
+    _server: subprocess.Popen | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def create(cls, venv: Path, install: str, with_extras: bool) -> ReaderPython:
@@ -209,6 +213,47 @@ class ReaderPython:
         pip = [str(torch_venv / "bin" / "python"), "-m", "pip", "--python", str(python)]
         _run([*pip, *arguments], cwd=venv)
         return cls(venv, python)
+
+    def run(self, stdin: str, cwd: Path, env: dict[str, str], timeout: float) -> Ran:
+        """What ``python -I -c <copy_harness.py>`` makes of ``stdin`` in ``cwd``, as a fork.
+
+        The first call starts the harness's fork server (``copy_harness.serve``) in ``env``;
+        each call then runs in a new process forked from it: a fresh interpreter's start,
+        PyTorch already imported. ``close`` stops the server.
+        """
+        if self._server is None:
+            self._server = subprocess.Popen(
+                [str(self.python), "-I", "-c", HARNESS.read_text(encoding="utf-8"), "serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # PyTorch's import warnings; a page's go to its answer
+                env=env,
+                text=True,
+            )
+        request = {"input": stdin, "cwd": str(cwd), "timeout": timeout}
+        self._server.stdin.write(json.dumps(request) + "\n")
+        self._server.stdin.flush()
+        answer = self._server.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the fork server of {self.python} stopped")
+        return Ran(**json.loads(answer))
+
+    def close(self) -> None:
+        """Stop the fork server, if ``run`` started one."""
+        if self._server is not None:
+            self._server.stdin.close()
+            self._server.wait(timeout=60)
+            self._server.stdout.close()
+            self._server = None
+
+
+@dataclass
+class Ran:
+    """What an interpreter run did: ``subprocess.run``'s answer, as far as ``run_page`` reads it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 def _pip_arguments(command: str) -> list[str]:
@@ -248,8 +293,14 @@ class PageResult:
         return json.dumps({name: getattr(self, name) for name in fields})
 
 
-def run_page(page: str, html: str, python: Path, workdir: Path, timeout: float = 900) -> PageResult:
-    """Run the copied Python blocks of ``html`` in page order in one fresh ``python``."""
+def run_page(
+    page: str, html: str, python: Path | ReaderPython, workdir: Path, timeout: float = 900
+) -> PageResult:
+    """Run the copied Python blocks of ``html`` in page order in one fresh ``python``.
+
+    ``python`` is an interpreter, started anew; or a ``ReaderPython``, whose fork server gives
+    the fresh process (``ReaderPython.run``).
+    """
     result = PageResult(page)
     blocks = copied_blocks(html)
     result.blocks = len(blocks)
@@ -271,15 +322,19 @@ def run_page(page: str, html: str, python: Path, workdir: Path, timeout: float =
     workdir.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env["MPLBACKEND"] = "Agg"
-    process = subprocess.run(
-        [str(python), "-I", "-c", HARNESS.read_text(encoding="utf-8")],
-        input=json.dumps({"blocks": to_run}),
-        capture_output=True,
-        text=True,
-        cwd=workdir,
-        env=env,
-        timeout=timeout,
-    )
+    request = json.dumps({"blocks": to_run})
+    if isinstance(python, ReaderPython):
+        process = python.run(request, workdir, env, timeout)
+    else:
+        process = subprocess.run(
+            [str(python), "-I", "-c", HARNESS.read_text(encoding="utf-8")],
+            input=request,
+            capture_output=True,
+            text=True,
+            cwd=workdir,
+            env=env,
+            timeout=timeout,
+        )
     if process.returncode != 0:
         result.problems.append(f"the interpreter failed:\n{process.stderr[-3000:]}")
         return result

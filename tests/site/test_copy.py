@@ -8,6 +8,10 @@ marked ``no-run`` are counted. The counts are printed at the end of the run (the
 Chinese twin's (the twin gate makes them so) is counted, not run a second time: running the
 twin ran the same text in the same environment.
 
+Each page runs in a process forked from the reader's interpreter once it has imported PyTorch
+(``ReaderPython.run``), which is what a fresh interpreter is after a page's first block; the
+test pages below run both ways and must come out the same.
+
 The reader installs the wheel the site serves, with the home page's commands. With
 ``SITEKIT_READER_INSTALL=clone`` in the environment the reader runs ``pip install <a clone>``
 (and ``pip install "<a clone>[extras]"``) instead: the same gate, for the package as a clone of
@@ -16,10 +20,12 @@ the repository installs it.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -96,7 +102,9 @@ def reader_installs(site: Path, site_url: str, shared: Path) -> dict[bool, str]:
 
 
 @pytest.fixture(scope="session")
-def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Path]:
+def readers(
+    built_site: Path, site_url: str, tmp_path_factory
+) -> Iterator[dict[bool, ReaderPython]]:
     """The reader's interpreter, plain and with the extras, made once per test run."""
     shared = tmp_path_factory.getbasetemp()
     if "PYTEST_XDIST_WORKER" in os.environ:
@@ -115,7 +123,12 @@ def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Pat
                 for future in made:
                     future.result()
             (shared / "reader.made").touch()
-    return {with_extras: venv / "bin" / "python" for with_extras, venv in venvs.items()}
+    pythons = {
+        extras: ReaderPython(venv, venv / "bin" / "python") for extras, venv in venvs.items()
+    }
+    yield pythons
+    for python in pythons.values():
+        python.close()
 
 
 @pytest.mark.parametrize("url", PAGES, ids=[f"/{url}" for url in PAGES])
@@ -169,10 +182,18 @@ def test_an_english_page_runs_only_where_its_blocks_differ_from_its_twin(built_s
     assert copied_blocks(html) != copied_blocks(page_html(built_site, "losses/"))
 
 
+def both_ways(page: str, python: ReaderPython, tmp_path: Path) -> PageResult:
+    """``page`` (a fixture) run in a fresh interpreter and forked from PyTorch's: the same."""
+    html = (FIXTURES / page).read_text(encoding="utf-8")
+    fresh = run_page(page, html, python.python, tmp_path / "fresh")
+    forked = run_page(page, html, python, tmp_path / "forked")
+    assert dataclasses.asdict(forked) == dataclasses.asdict(fresh)
+    return forked
+
+
 def test_a_broken_page_fails(readers, tmp_path):
     """Every way a block can break is caught, and the other blocks still run."""
-    html = (FIXTURES / "broken.html").read_text(encoding="utf-8")
-    result = run_page("broken.html", html, readers[False], tmp_path)
+    result = both_ways("broken.html", readers[False], tmp_path)
     problems = "\n".join(result.problems)
     assert (result.blocks, result.ran, result.matched, result.marked, result.signatures) == (
         8,
@@ -189,8 +210,7 @@ def test_a_broken_page_fails(readers, tmp_path):
 
 
 def test_a_good_page_passes_with_torch_and_the_wheel_only(readers, tmp_path):
-    html = (FIXTURES / "good.html").read_text(encoding="utf-8")
-    result = run_page("good.html", html, readers[False], tmp_path)
+    result = both_ways("good.html", readers[False], tmp_path)
     assert result.problems == []
     assert (result.ran, result.matched, result.marked) == (4, 4, 1)
 
