@@ -6,12 +6,15 @@ output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--upd
 (``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
 what the gates counted: links checked, blocks run as a reader copies them, and how every
 page's Python block is run. Under ``pytest -n 2 --dist loadgroup`` (``make test``) it keeps
-the tests of one ``xdist_group`` on one worker (``pytest_collection_modifyitems``).
+the tests of one ``xdist_group`` on one worker (``pytest_collection_modifyitems``), and gives
+each worker its share of the cores for PyTorch's threads (``pytest_configure``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,11 +38,29 @@ def pytest_markdown_docs_markdown_it():
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker
+        share_the_cores(config.workerinput["workercount"])
     if not config.getoption("update_outputs"):
         return
     if config.getoption("numprocesses", default=None) not in (None, 0):
         raise pytest.UsageError("--update-outputs rewrites files: run it with -n 0")
     PrintCheckRunner.updates = OutputUpdates()
+
+
+def share_the_cores(workers: int) -> None:
+    """Let PyTorch in this worker, and the interpreters it starts, use its share of the cores.
+
+    PyTorch starts as many threads as there are cores in each of ``workers`` processes, which
+    then take turns on the cores and spin while they wait: on two cores, two workers spent half
+    again the processor time for the same results. The pages' printed numbers do not depend on
+    the thread count (a training fixes its own: ``snippets.runs.torch_threads``). A count given
+    in the environment is kept.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    threads = str(max(1, (cores or 1) // workers))
+    os.environ.setdefault("OMP_NUM_THREADS", threads)
+    if "torch" in sys.modules:  # imported already: its thread pool has read the environment
+        sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
