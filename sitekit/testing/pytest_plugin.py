@@ -6,8 +6,9 @@ output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--upd
 (``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
 what the gates counted: links checked, blocks run as a reader copies them, and how every
 page's Python block is run. Under ``pytest -n 2 --dist loadgroup`` (``make test``) it keeps
-the tests of one ``xdist_group`` on one worker (``pytest_collection_modifyitems``), and gives
-each worker its share of the cores for PyTorch's threads (``pytest_configure``).
+the tests of one ``xdist_group`` on one worker (``pytest_collection_modifyitems``), gives each
+worker its share of the cores for PyTorch's threads, and starts the run's builds of the site in
+the background before the workers collect their tests (``shared_builds``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit.testing.build import DOCS, ROOT
+from sitekit.testing.build import DOCS, ROOT, SharedBuilds
 from sitekit.testing.fence_runner import OutputUpdates, PrintCheckRunner
 from sitekit.testing.fences import markdown_parser
 
@@ -37,9 +38,36 @@ def pytest_markdown_docs_markdown_it():
     return markdown_parser()
 
 
+SITE_TESTS = ROOT / "tests" / "site"  # the tests that read the built site (built_site)
+BUILDS = pytest.StashKey[SharedBuilds]()
+# The session fixtures (tests/site/conftest.py) for which each build is made.
+BUILD_FIXTURES = {"cold": "built_site", "warm": "warm_site"}
+
+
+def shared_builds(config: pytest.Config) -> SharedBuilds | None:
+    """The run's builds of the site, when this process is a pytest-xdist worker that started them.
+
+    Otherwise (no workers, or no test of the built site asked for) the fixtures build the site
+    themselves when a test first wants it.
+    """
+    return config.stash.get(BUILDS, None)
+
+
+def _collects_site_tests(config: pytest.Config) -> bool:
+    """Whether the paths pytest collects from hold the tests of the built site."""
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if SITE_TESTS.is_relative_to(path) or path.is_relative_to(SITE_TESTS):
+            return True
+    return False
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):  # a pytest-xdist worker
         share_the_cores(config.workerinput["workercount"])
+        if config.option.basetemp and _collects_site_tests(config):
+            # The workers' temporary directories are in the run's: one build for all of them.
+            config.stash[BUILDS] = SharedBuilds(Path(config.option.basetemp).parent)
     if not config.getoption("update_outputs"):
         return
     if config.getoption("numprocesses", default=None) not in (None, 0):
@@ -64,6 +92,8 @@ def share_the_cores(workers: int) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if (builds := shared_builds(config)) is not None:
+        builds.stop()
     updates, PrintCheckRunner.updates = PrintCheckRunner.updates, None
     if updates is not None:
         written = updates.write()
@@ -130,6 +160,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     fences = [item for item in session.items if DOCS in item.path.parents]
     if ran_docs and not fences:
         raise pytest.UsageError(f"no Python code block was collected from {DOCS}")
+    if (builds := shared_builds(session.config)) is not None:
+        used = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+        wanted = {build for build, fixture in BUILD_FIXTURES.items() if fixture in used}
+        if "warm" in wanted:
+            wanted.add("cold")  # the warm build reads the cache the cold one fills
+        builds.wanted(wanted)
 
 
 def _properties(terminalreporter, name: str, calls_only: bool = False) -> list[tuple[str, str]]:

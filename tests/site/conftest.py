@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sitekit.testing.build import build_site, site_cache
+from sitekit.testing.pytest_plugin import shared_builds
 from sitekit.testing.serving import launch_chromium, serve
 
 if TYPE_CHECKING:
@@ -18,25 +17,30 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole site, built with ``mkdocs build --strict`` once per test run.
 
     Built cold, with an empty build cache of its own (``site_cache``), so that the
-    reproducibility gate needs only one more build, a warm one, to compare with it. Under
-    pytest-xdist every worker is its own session; they share this one build in the run's
-    common temporary directory (the first worker builds it while the others wait on a lock).
+    reproducibility gate needs only one more build, a warm one (``warm_site``), to compare with
+    it. Under pytest-xdist the workers share one build, started in the background before they
+    collect their tests (``sitekit.testing.pytest_plugin.shared_builds``).
     """
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        site = tmp_path_factory.mktemp("site")
-        build_site(site, cache=site_cache(site))
-        return site
-    shared = tmp_path_factory.getbasetemp().parent
-    site, done = shared / "site", shared / "site.built"
-    with (shared / "site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            build_site(site, cache=site_cache(site))
-            done.touch()
+    if (builds := shared_builds(request.config)) is not None:
+        return builds.site("cold")
+    site = tmp_path_factory.mktemp("site")
+    build_site(site, cache=site_cache(site))
+    return site
+
+
+@pytest.fixture(scope="session")
+def warm_site(
+    request: pytest.FixtureRequest, built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The site built once more, warm from the build cache ``built_site`` filled."""
+    if (builds := shared_builds(request.config)) is not None:
+        return builds.site("warm")
+    site = tmp_path_factory.mktemp("site-warm")
+    build_site(site, cache=site_cache(built_site))
     return site
 
 
