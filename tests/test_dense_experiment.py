@@ -32,6 +32,10 @@ REDUCED = Config(
 )
 
 
+# The tests that read the reduced run: under pytest-xdist on one worker, which runs it once.
+REDUCED_RUN = pytest.mark.xdist_group("dense-experiment-reduced-run")
+
+
 @pytest.fixture(scope="module")
 def reduced_results():
     torch.set_num_threads(1)
@@ -42,10 +46,12 @@ def _without_time(results: dict) -> dict:
     return {key: value for key, value in results.items() if key != "seconds"}
 
 
+@REDUCED_RUN
 def test_reduced_run_is_deterministic_for_a_seed(reduced_results):
     assert _without_time(run(REDUCED)) == _without_time(reduced_results)
 
 
+@REDUCED_RUN
 def test_reduced_run_records_every_measure(reduced_results):
     assert [entry["rates"] for entry in reduced_results["runs"]] == [[2, 2, 2], [1, 2, 3]]
     for entry in reduced_results["runs"]:

@@ -6,9 +6,10 @@ output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--upd
 (``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
 what the gates counted: links checked, blocks run as a reader copies them, and how every
 page's Python block is run. Under ``pytest -n 2 --dist loadgroup`` (``make test``) it keeps
-the tests of one ``xdist_group`` on one worker (``pytest_collection_modifyitems``), gives each
-worker its share of the cores for PyTorch's threads, and starts the run's builds of the site in
-the background before the workers collect their tests (``shared_builds``).
+the tests of one ``xdist_group`` on one worker and hands out the longest work first
+(``pytest_collection_modifyitems``), gives each worker its share of the cores for PyTorch's
+threads, and starts the run's builds of the site in the background before the workers collect
+their tests (``shared_builds``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def _collects_site_tests(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("dist", default="no") == "loadgroup":  # the controller of the workers
+        config.option.loadscopereorder = False  # hand out work in the workers' order
     if hasattr(config, "workerinput"):  # a pytest-xdist worker
         share_the_cores(config.workerinput["workercount"])
         if config.option.basetemp and _collects_site_tests(config):
@@ -135,14 +138,38 @@ def set_nodeid(item: pytest.Item, nodeid: str) -> None:
     assert item.nodeid == nodeid, f"pytest keeps a test's id elsewhere: {item.nodeid!r}"
 
 
+def schedule_rank(item: pytest.Item) -> int:
+    """When pytest-xdist hands ``item`` out under ``make test``: lower ranks first.
+
+    0. the pages' Python blocks: the longest single tests, and they need no built site, so the
+       workers run them while the site is still being built in the background;
+    1. a group of tests (``xdist_group``): the tests of one page in the browser, of the
+       explorer, of one search page, of one reduced experiment run;
+    2. the other tests of the built site (the copy test's pages, the site's gates);
+    3. the unit tests and docstring examples: hundreds of short tests, which keep both workers
+       busy to the end, where one long test would leave the other worker idle.
+    """
+    if DOCS in item.path.parents:
+        return 0
+    if xdist_group(item) is not None:
+        return 1
+    if SITE_TESTS in item.path.parents:
+        return 2
+    return 3
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--dist loadgroup``, end each grouped test's id with ``@<its xdist_group>``.
+    """Under ``--dist loadgroup``, end each grouped test's id with ``@<its xdist_group>``, and
+    put the tests in the order the workers should get them (``schedule_rank``).
 
     The controller schedules by that suffix: the tests of one page (``visit_params``) then run on
     one worker, which loads the page once. pytest-xdist writes the suffix to an attribute that
     pytest 9 no longer reads, so without this every test is scheduled alone and each worker
-    loads most pages. Where pytest-xdist's own suffix took, this changes nothing.
+    loads most pages. Where pytest-xdist's own suffix took, this changes nothing. The
+    controller hands out the work in this order (``pytest_configure`` turns off its reordering
+    by group size); within a rank the order is pytest's, which keeps the tests of one page
+    together.
     """
     if not getattr(config.option, "loadgroup", False):  # set on pytest-xdist's workers only
         return
@@ -150,6 +177,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = xdist_group(item)
         if group is not None and not item.nodeid.endswith(f"@{group}"):
             set_nodeid(item, f"{item.nodeid}@{group}")
+    items.sort(key=schedule_rank)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

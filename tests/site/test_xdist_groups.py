@@ -1,7 +1,8 @@
 """Under ``make test`` (``pytest -n 2 --dist loadgroup``) the tests of one ``xdist_group`` run on
 one worker: the controller reads the group from the end of each test's id, which
-``sitekit/testing/pytest_plugin.py`` writes there. And each worker's PyTorch uses that worker's
-share of the cores."""
+``sitekit/testing/pytest_plugin.py`` writes there, and hands the work out in the order the
+workers collected it, longest first. And each worker's PyTorch uses that worker's share of the
+cores."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from sitekit.testing.pytest_plugin import pytest_collection_modifyitems, share_the_cores
+from sitekit.testing.build import DOCS, ROOT
+from sitekit.testing.pytest_plugin import (
+    pytest_collection_modifyitems,
+    schedule_rank,
+    share_the_cores,
+)
 
 GROUPED = """
 import pytest
@@ -71,3 +77,17 @@ def test_each_worker_runs_pytorch_on_its_share_of_the_cores(monkeypatch):
         assert torch.get_num_threads() == 1  # never none
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_workers_get_the_pages_blocks_first_and_the_unit_tests_last():
+    def item(path, group=None):
+        marks = [pytest.mark.xdist_group(group).mark] if group else []
+        return SimpleNamespace(path=path, iter_markers=lambda name: iter(marks), name=path.name)
+
+    unit = item(ROOT / "tests" / "test_losses.py")
+    site = item(ROOT / "tests" / "site" / "test_copy.py")
+    page = item(ROOT / "tests" / "site" / "test_a11y.py", group="page:/")
+    fence = item(DOCS / "zh" / "index.md")
+    ranked = sorted([unit, site, page, fence], key=schedule_rank)
+    names = [each.name for each in ranked]
+    assert names == ["index.md", "test_a11y.py", "test_copy.py", "test_losses.py"]
