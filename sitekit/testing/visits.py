@@ -36,6 +36,20 @@ SNAPSHOT = """() => ({
 })"""
 
 
+# Resolves once the page has drawn two more frames and then run a task: what the page set going
+# at load (an observer of what is in view, work for the next frame, a zero-delay timer) has run.
+TWO_FRAMES_LATER = """() => new Promise(resolve =>
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve))))"""
+
+
+def after_two_frames(page: Page) -> None:
+    """Wait until ``page`` has run what it set going for the coming frames (``TWO_FRAMES_LATER``).
+
+    What a fixed pause after loading waited for, without waiting longer than the page takes.
+    """
+    page.evaluate(TWO_FRAMES_LATER)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What the page showed once loaded (and its math typeset), before any check touched it."""

@@ -13,6 +13,7 @@ import re
 import pytest
 import torch
 
+from sitekit.testing.visits import after_two_frames
 from snippets.dilation import (
     coverage,
     coverage_1d,
@@ -334,7 +335,7 @@ def test_the_explorer_is_built_on_demand_not_at_load(browser, site_url, lang):
     try:
         page = context.new_page()
         page.goto(site_url + PAGES[lang], wait_until="load")
-        page.wait_for_timeout(500)
+        after_two_frames(page)  # an explorer in view at load would have been built by now
         root = page.locator("#dilation-explorer")
         assert root.get_attribute("data-ready") is None and root.evaluate("e => e.hidden")
         assert root.evaluate("e => e.childElementCount") == 0
