@@ -12,9 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, Page
+
+from sitekit import ROOT
+
+# axe-core (pinned in package.json, installed by `make setup`), and the URL path (relative to the
+# site's root) where the tests' server serves it besides the site (tests/site/conftest.py).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL_PATH = "_tests/axe.min.js"
 
 # What the checks read from the loaded page, in one round trip.
 SNAPSHOT = """() => ({
@@ -154,6 +162,17 @@ def _loading(page: Page, site_url: str, url: str) -> Iterator[Visit]:
     finally:
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
+
+
+def inject_axe(page: Page) -> None:
+    """Give ``page`` axe-core: from the tests' server, where the page came from one (the browser
+    then compiles it once for all pages), else from the file."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make setup`")
+    if page.url.startswith("http"):
+        page.add_script_tag(url=urljoin(page.url, "/" + AXE_URL_PATH))
+    else:
+        page.add_script_tag(path=str(AXE))
 
 
 def visit_params(urls: list[str]) -> list:

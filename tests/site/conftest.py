@@ -46,8 +46,11 @@ def warm_site(
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 and yield its root URL."""
-    with serve(built_site) as url:
+    """Serve the built site on 127.0.0.1 and yield its root URL (and axe-core beside it, for
+    ``sitekit.testing.visits.inject_axe``)."""
+    from sitekit.testing.visits import AXE, AXE_URL_PATH
+
+    with serve(built_site, extra={AXE_URL_PATH: AXE}) as url:
         yield url
 
 
