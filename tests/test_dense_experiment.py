@@ -39,6 +39,10 @@ REDUCED = Config(
 )
 
 
+# The tests that read the reduced run: under pytest-xdist on one worker, which runs it once.
+REDUCED_RUN = pytest.mark.xdist_group("dense-experiment-reduced-run")
+
+
 @pytest.fixture(scope="module")
 def reduced_results():
     return run(REDUCED)
@@ -54,10 +58,12 @@ def _without_time(results: dict) -> dict:
     return kept
 
 
+@REDUCED_RUN
 def test_reduced_run_is_deterministic_for_a_seed(reduced_results):
     assert _without_time(run(REDUCED)) == _without_time(reduced_results)
 
 
+@REDUCED_RUN
 def test_reduced_run_records_every_measure(reduced_results):
     runs = reduced_results["runs"]
     assert [(e["rates"], e["seed"]) for e in runs] == [

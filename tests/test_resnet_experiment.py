@@ -25,17 +25,23 @@ from snippets.resnet_experiment import (
 REDUCED = Config(depths=(8, 20), seeds=(0,), widths=(4, 8, 8), steps=60, workers=1)
 
 
+# The tests that read the reduced run: under pytest-xdist on one worker, which runs it once.
+REDUCED_RUN = pytest.mark.xdist_group("resnet-experiment-reduced-run")
+
+
 @pytest.fixture(scope="module")
 def reduced_results():
     return run(REDUCED)
 
 
+@REDUCED_RUN
 def test_reduced_run_reproduces_the_ordering(reduced_results):
     final = {key: stats["mean"] for key, stats in summary(reduced_results).items()}
     assert final[("plain", 20)] > final[("plain", 8)]  # degradation
     assert final[("residual", 20)] < final[("plain", 20)]  # the shortcut fixes it
 
 
+@REDUCED_RUN
 def test_reduced_run_records_everything(reduced_results):
     assert len(reduced_results["runs"]) == 4
     for entry in reduced_results["runs"]:

@@ -3,17 +3,21 @@
 What the tests, ``tools/`` and the bench share. ``build_site`` runs ``mkdocs build --strict``
 in a fresh process (the plugins keep per-build state, and a build must not see a test's
 monkeypatching). With ``SITEKIT_BUILD_LOG`` set in the environment, every build appends one
-line to that file, so a test run can count its builds. ``clone`` makes the copy of the
-repository that ``pip install <a clone>`` installs from.
+line to that file, so a test run can count its builds. ``SharedBuilds`` makes a test run's
+builds once for all its pytest-xdist workers, in the background from the run's start.
+``clone`` makes the copy of the repository that ``pip install <a clone>`` installs from.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sitekit import ROOT
@@ -32,6 +36,19 @@ def build_site(
     user's; ``config`` a configuration file other than ``root``'s ``mkdocs.yml``. The date comes
     from the commit, as in every build (``sitekit/plugins/reproducible.py``).
     """
+    _build(site, cache=cache, root=root, config=config)
+
+
+def _build(
+    site: Path,
+    *,
+    cache: Path | None = None,
+    root: Path = ROOT,
+    config: Path | None = None,
+    running: list[subprocess.Popen] | None = None,
+) -> None:
+    """``build_site``; the process is in ``running`` while it runs (``BuildStopped`` if it is
+    stopped by a signal)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SOURCE_DATE_EPOCH", None)
     if cache is not None:
@@ -39,12 +56,128 @@ def build_site(
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
     if config is not None:
         mkdocs += ["--config-file", str(config)]
-    started = time.monotonic()
-    result = subprocess.run(mkdocs, cwd=root, env=env, capture_output=True, text=True)
+    began = time.monotonic()
+    process = subprocess.Popen(
+        mkdocs, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    if running is not None:
+        running.append(process)
+    try:
+        stdout, stderr = process.communicate()
+    finally:
+        if running is not None:
+            running.remove(process)
     if log := os.environ.get(BUILD_LOG):
+        stopped = " stopped" if process.returncode < 0 else ""
         with open(log, "a", encoding="utf-8") as file:
-            file.write(f"{site} {time.monotonic() - started:.1f}s pid={os.getpid()}\n")
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+            file.write(f"{site} {time.monotonic() - began:.1f}s pid={os.getpid()}{stopped}\n")
+    if process.returncode < 0:
+        raise BuildStopped(f"the build of {site} was stopped by signal {-process.returncode}")
+    assert process.returncode == 0, f"strict build failed:\n{stdout}\n{stderr}"
+
+
+class BuildStopped(Exception):
+    """A build stopped from outside (``SharedBuilds.wanted``), not one that failed."""
+
+
+def built_once(
+    site: Path,
+    cache: Path,
+    *,
+    wanted: Callable[[], bool] = lambda: True,
+    running: list[subprocess.Popen] | None = None,
+) -> Path | None:
+    """``site``, built with ``cache`` by the first process of a test run to get here.
+
+    The processes of one run (pytest-xdist workers) share ``site``: the first takes its lock
+    and builds it, the others wait on the lock and then read it; a failed build fails them all
+    with its message, without building again. Nothing is built (and None returned) when
+    ``wanted()`` is false once the lock is taken, or when the build is stopped.
+    """
+    done, failed = (site.with_name(site.name + suffix) for suffix in (".built", ".failed"))
+    with site.with_name(site.name + ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.exists():
+            raise AssertionError(failed.read_text(encoding="utf-8"))
+        if not done.exists():
+            if not wanted():
+                return None
+            try:
+                _build(site, cache=cache, running=running)
+            except BuildStopped:
+                return None
+            except AssertionError as error:
+                failed.write_text(str(error), encoding="utf-8")
+                raise
+            done.touch()
+    return site
+
+
+class SharedBuilds:
+    """A test run's two builds of the site, made in the background from the run's start.
+
+    ``cold`` is the whole site built into an empty build cache of its own (``site_cache``),
+    which every test of the built site reads; ``warm`` is the same built again from the cache
+    ``cold`` filled, which the reproducibility gate compares with it. Both are made once for
+    all pytest-xdist workers, in ``shared``, the run's common temporary directory
+    (``built_once``). A worker starts them before it collects its tests, so the site is ready,
+    or nearly, when the first test wants it; ``wanted`` then says which builds the collected
+    tests need, and a build no test needs is stopped or not made.
+    """
+
+    NAMES = ("cold", "warm")
+
+    def __init__(self, shared: Path) -> None:
+        self.shared = shared
+        self.sites = {"cold": shared / "site", "warm": shared / "site-warm"}
+        self._wanted: set[str] | None = None  # None until the tests are collected
+        self._decided = threading.Condition()
+        self._running: list[subprocess.Popen] = []
+        self._built: dict[str, Path | BaseException | None] = {}
+        self._finished = {name: threading.Event() for name in self.NAMES}
+        self._thread = threading.Thread(target=self._build_all, name="site builds", daemon=True)
+        self._thread.start()
+
+    def wanted(self, names: set[str]) -> None:
+        """Say which builds (of ``NAMES``) the collected tests need; stop the others."""
+        with self._decided:
+            self._wanted = set(names)
+            self._decided.notify_all()
+        if "cold" not in names:  # the warm build is not started before this is known
+            for process in list(self._running):
+                process.terminate()
+
+    def stop(self) -> None:
+        """Stop the build under way, if any (the run is over)."""
+        self.wanted(set())
+
+    def site(self, name: str) -> Path:
+        """The build ``name`` (of ``NAMES``), once it is made."""
+        self._finished[name].wait()
+        built = self._built[name]
+        if isinstance(built, BaseException):
+            raise built
+        if built is None:
+            raise RuntimeError(f"the {name} build was not made: no collected test wanted it")
+        return built
+
+    def _build_all(self) -> None:
+        cache = site_cache(self.sites["cold"])  # both builds use the one the cold build fills
+        for name in self.NAMES:
+            if name != "cold":  # started only once the collected tests are known to want it
+                with self._decided:
+                    self._decided.wait_for(lambda: self._wanted is not None)
+
+            def wanted(name: str = name) -> bool:
+                return self._wanted is None or name in self._wanted
+
+            try:
+                self._built[name] = built_once(
+                    self.sites[name], cache, wanted=wanted, running=self._running
+                )
+            except BaseException as error:  # handed to the tests that want the build
+                self._built[name] = error
+            self._finished[name].set()
 
 
 def page_urls(language: str) -> list[str]:

@@ -10,7 +10,10 @@
 * ``run_page`` runs a page's blocks in page order in one new interpreter (``copy_harness.py``)
   and checks each block's output against its ``#>`` lines with ``sitekit/testing/fence_runner.py``.
   Blocks whose fence has the class ``no-run`` are counted, not run; mkdocstrings' signature
-  blocks (``doc-signature``) are counted as signatures.
+  blocks (``doc-signature``) are counted as signatures. Given a ``ReaderPython``, the new
+  interpreter is a process forked from one that has imported PyTorch (``ReaderPython.run``):
+  a fresh interpreter's first second goes to importing PyTorch, and a test session runs many
+  pages.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from pathlib import Path
 from sitekit import ROOT
 from sitekit.copy_button import NO_RUN, copied_blocks
 from sitekit.plugins import build_cache
+from sitekit.plugins.wheel import extras_requirement, project_metadata
+from sitekit.testing.build import clone, site_wheel
 from sitekit.testing.fence_runner import check_printed
 
 HARNESS = Path(__file__).with_name("copy_harness.py")
@@ -45,8 +50,6 @@ def _pins(*names: str) -> list[str]:
 
 
 def _extras_requirements() -> list[str]:
-    from sitekit.plugins.wheel import project_metadata
-
     optional = project_metadata(ROOT)["optional-dependencies"]
     return [requirement for extra in optional.values() for requirement in extra]
 
@@ -98,6 +101,7 @@ class ReaderPython:
 
     venv: Path
     python: Path
+    _server: subprocess.Popen | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def create(cls, venv: Path, install: str, with_extras: bool) -> ReaderPython:
@@ -119,6 +123,47 @@ class ReaderPython:
         _run([*pip, *arguments], cwd=venv)
         return cls(venv, python)
 
+    def run(self, stdin: str, cwd: Path, env: dict[str, str], timeout: float) -> Ran:
+        """What ``python -I -c <copy_harness.py>`` makes of ``stdin`` in ``cwd``, as a fork.
+
+        The first call starts the harness's fork server (``copy_harness.serve``) in ``env``;
+        each call then runs in a new process forked from it: a fresh interpreter's start,
+        PyTorch already imported. ``close`` stops the server.
+        """
+        if self._server is None:
+            self._server = subprocess.Popen(
+                [str(self.python), "-I", "-c", HARNESS.read_text(encoding="utf-8"), "serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # PyTorch's import warnings; a page's go to its answer
+                env=env,
+                text=True,
+            )
+        request = {"input": stdin, "cwd": str(cwd), "timeout": timeout}
+        self._server.stdin.write(json.dumps(request) + "\n")
+        self._server.stdin.flush()
+        answer = self._server.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the fork server of {self.python} stopped")
+        return Ran(**json.loads(answer))
+
+    def close(self) -> None:
+        """Stop the fork server, if ``run`` started one."""
+        if self._server is not None:
+            self._server.stdin.close()
+            self._server.wait(timeout=60)
+            self._server.stdout.close()
+            self._server = None
+
+
+@dataclass
+class Ran:
+    """What an interpreter run did: ``subprocess.run``'s answer, as far as ``run_page`` reads it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
 
 def _pip_arguments(command: str) -> list[str]:
     """``pip install X`` (as printed on the page) as pip's arguments."""
@@ -128,6 +173,63 @@ def _pip_arguments(command: str) -> list[str]:
     if words[:2] != ["pip", "install"] or len(words) < 3:
         raise ValueError(f"not a pip install command: {command!r}")
     return [*words[1:], "--quiet"]
+
+
+# --- What the home page says to install ---------------------------------------------------------
+
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
+INSTALL_FROM = "SITEKIT_READER_INSTALL"  # "site" (the default) or "clone"
+
+
+def page_html(site: Path, url: str) -> str:
+    """The built HTML of the page at ``url`` (``""``, ``"en/losses/"``, ...)."""
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def install_commands(site: Path, url: str) -> list[str]:
+    """The ``pip install`` lines of a page's blocks that name the site's wheel."""
+    return [
+        line.strip()
+        for block in copied_blocks(page_html(site, url))
+        for line in block.text.splitlines()
+        if line.strip().startswith("pip install") and site_wheel(site).name in line
+    ]
+
+
+def documented_installs(site: Path) -> tuple[str, str]:
+    """The home page's two commands: the package, and the package with the extras."""
+    commands = install_commands(site, "")
+    assert install_commands(site, "en/") == commands, "both home pages give the same commands"
+    root = CANONICAL.search(page_html(site, ""))[1]
+    name = site_wheel(site).name
+    plain = f"pip install {root}downloads/{name}"
+    extras = f'pip install "{extras_requirement()} @ {root}downloads/{name}"'
+    assert commands == [plain, extras], f"the home page's install commands: {commands}"
+    return plain, extras
+
+
+def needs_extras(site: Path, url: str) -> bool:
+    """Whether the page shows the extras' install command, so its reader has the extras."""
+    return documented_installs(site)[1] in install_commands(site, url)
+
+
+def reader_installs(site: Path, site_url: str, shared: Path) -> dict[bool, str]:
+    """The command that installs the package, plain (``False``) and with the extras (``True``).
+
+    The home page's commands against the site served at ``site_url``; or, with
+    ``SITEKIT_READER_INSTALL=clone`` in the environment, ``pip install`` of a clone of the
+    repository made in ``shared``.
+    """
+    plain, extras = documented_installs(site)
+    install_from = os.environ.get(INSTALL_FROM, "site")
+    if install_from == "clone":
+        source = clone(shared / "clone")
+        wanted = "[" + extras_requirement().split("[", 1)[1]  # the extras, e.g. "[a,b]"
+        return {False: f"pip install {source}", True: f'pip install "{source}{wanted}"'}
+    if install_from != "site":
+        raise ValueError(f"{INSTALL_FROM} is site or clone, not {install_from!r}")
+    root = CANONICAL.search(page_html(site, ""))[1]
+    return {False: plain.replace(root, site_url), True: extras.replace(root, site_url)}
 
 
 # --- Running a page ----------------------------------------------------------------------------
@@ -157,8 +259,14 @@ class PageResult:
         return json.dumps({name: getattr(self, name) for name in fields})
 
 
-def run_page(page: str, html: str, python: Path, workdir: Path, timeout: float = 900) -> PageResult:
-    """Run the copied Python blocks of ``html`` in page order in one fresh ``python``."""
+def run_page(
+    page: str, html: str, python: Path | ReaderPython, workdir: Path, timeout: float = 900
+) -> PageResult:
+    """Run the copied Python blocks of ``html`` in page order in one fresh ``python``.
+
+    ``python`` is an interpreter, started anew; or a ``ReaderPython``, whose fork server gives
+    the fresh process (``ReaderPython.run``).
+    """
     result = PageResult(page)
     blocks = copied_blocks(html)
     result.blocks = len(blocks)
@@ -180,15 +288,19 @@ def run_page(page: str, html: str, python: Path, workdir: Path, timeout: float =
     workdir.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env["MPLBACKEND"] = "Agg"
-    process = subprocess.run(
-        [str(python), "-I", "-c", HARNESS.read_text(encoding="utf-8")],
-        input=json.dumps({"blocks": to_run}),
-        capture_output=True,
-        text=True,
-        cwd=workdir,
-        env=env,
-        timeout=timeout,
-    )
+    request = json.dumps({"blocks": to_run})
+    if isinstance(python, ReaderPython):
+        process = python.run(request, workdir, env, timeout)
+    else:
+        process = subprocess.run(
+            [str(python), "-I", "-c", HARNESS.read_text(encoding="utf-8")],
+            input=request,
+            capture_output=True,
+            text=True,
+            cwd=workdir,
+            env=env,
+            timeout=timeout,
+        )
     if process.returncode != 0:
         result.problems.append(f"the interpreter failed:\n{process.stderr[-3000:]}")
         return result

@@ -5,17 +5,23 @@ Loaded by the project's ``conftest.py`` (``pytest_plugins``), or with
 output-checking runner (``sitekit/testing/fence_runner.py``); the option ``--update-outputs``
 (``make outputs``) makes the same run rewrite the ``#>`` lines instead. After a run it prints
 what the gates counted: links checked, blocks run as a reader copies them, notebooks run in
-a kernel, and how every page's Python block is run.
+a kernel, and how every page's Python block is run. Under ``pytest -n 2 --dist loadgroup``
+(``make test``) it keeps the tests of one ``xdist_group`` on one worker and hands out the
+longest work first (``pytest_collection_modifyitems``), gives each worker its share of the
+cores for PyTorch's threads, and starts the run's builds of the site in the background before
+the workers collect their tests (``shared_builds``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from sitekit.testing.build import DOCS, ROOT
+from sitekit.testing.build import DOCS, ROOT, SharedBuilds
 from sitekit.testing.fence_runner import OutputUpdates, PrintCheckRunner
 from sitekit.testing.fences import markdown_parser
 
@@ -33,7 +39,38 @@ def pytest_markdown_docs_markdown_it():
     return markdown_parser()
 
 
+SITE_TESTS = ROOT / "tests" / "site"  # the tests that read the built site (built_site)
+BUILDS = pytest.StashKey[SharedBuilds]()
+# The session fixtures (tests/site/conftest.py) for which each build is made.
+BUILD_FIXTURES = {"cold": "built_site", "warm": "warm_site"}
+
+
+def shared_builds(config: pytest.Config) -> SharedBuilds | None:
+    """The run's builds of the site, when this process is a pytest-xdist worker that started them.
+
+    Otherwise (no workers, or no test of the built site asked for) the fixtures build the site
+    themselves when a test first wants it.
+    """
+    return config.stash.get(BUILDS, None)
+
+
+def _collects_site_tests(config: pytest.Config) -> bool:
+    """Whether the paths pytest collects from hold the tests of the built site."""
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if SITE_TESTS.is_relative_to(path) or path.is_relative_to(SITE_TESTS):
+            return True
+    return False
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("dist", default="no") == "loadgroup":  # the controller of the workers
+        config.option.loadscopereorder = False  # hand out work in the workers' order
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker
+        share_the_cores(config.workerinput["workercount"])
+        if config.option.basetemp and _collects_site_tests(config):
+            # The workers' temporary directories are in the run's: one build for all of them.
+            config.stash[BUILDS] = SharedBuilds(Path(config.option.basetemp).parent)
     if not config.getoption("update_outputs"):
         return
     if config.getoption("numprocesses", default=None) not in (None, 0):
@@ -41,7 +78,25 @@ def pytest_configure(config: pytest.Config) -> None:
     PrintCheckRunner.updates = OutputUpdates()
 
 
+def share_the_cores(workers: int) -> None:
+    """Let PyTorch in this worker, and the interpreters it starts, use its share of the cores.
+
+    PyTorch starts as many threads as there are cores in each of ``workers`` processes, which
+    then take turns on the cores and spin while they wait: on two cores, two workers spent half
+    again the processor time for the same results. The pages' printed numbers do not depend on
+    the thread count (a training fixes its own: ``snippets.runs.torch_threads``). A count given
+    in the environment is kept.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    threads = str(max(1, (cores or 1) // workers))
+    os.environ.setdefault("OMP_NUM_THREADS", threads)
+    if "torch" in sys.modules:  # imported already: its thread pool has read the environment
+        sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if (builds := shared_builds(config)) is not None:
+        builds.stop()
     updates, PrintCheckRunner.updates = PrintCheckRunner.updates, None
     if updates is not None:
         written = updates.write()
@@ -63,6 +118,68 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+def xdist_group(item: pytest.Item) -> str | None:
+    """The ``xdist_group`` name pytest-xdist schedules ``item`` by (its marks' names joined)."""
+    names = {
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    }
+    return "_".join(sorted(names)) or None
+
+
+def set_nodeid(item: pytest.Item, nodeid: str) -> None:
+    """Give ``item`` the id ``nodeid``, where this pytest keeps it."""
+    if hasattr(item, "_id"):  # pytest 9: a structured id; its text is what reports carry
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(nodeid)
+    else:
+        item._nodeid = nodeid
+    assert item.nodeid == nodeid, f"pytest keeps a test's id elsewhere: {item.nodeid!r}"
+
+
+def schedule_rank(item: pytest.Item) -> int:
+    """When pytest-xdist hands ``item`` out under ``make test``: lower ranks first.
+
+    0. the pages' Python blocks: the longest single tests, and they need no built site, so the
+       workers run them while the site is still being built in the background;
+    1. a group of tests (``xdist_group``): the tests of one page in the browser, of the
+       explorer, of one search page, of one reduced experiment run;
+    2. the other tests of the built site (the copy test's pages, the site's gates);
+    3. the unit tests and docstring examples: hundreds of short tests, which keep both workers
+       busy to the end, where one long test would leave the other worker idle.
+    """
+    if DOCS in item.path.parents:
+        return 0
+    if xdist_group(item) is not None:
+        return 1
+    if SITE_TESTS in item.path.parents:
+        return 2
+    return 3
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup``, end each grouped test's id with ``@<its xdist_group>``, and
+    put the tests in the order the workers should get them (``schedule_rank``).
+
+    The controller schedules by that suffix: the tests of one page (``visit_params``) then run on
+    one worker, which loads the page once. pytest-xdist writes the suffix to an attribute that
+    pytest 9 no longer reads, so without this every test is scheduled alone and each worker
+    loads most pages. Where pytest-xdist's own suffix took, this changes nothing. The
+    controller hands out the work in this order (``pytest_configure`` turns off its reordering
+    by group size); within a rank the order is pytest's, which keeps the tests of one page
+    together.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on pytest-xdist's workers only
+        return
+    for item in items:
+        group = xdist_group(item)
+        if group is not None and not item.nodeid.endswith(f"@{group}"):
+            set_nodeid(item, f"{item.nodeid}@{group}")
+    items.sort(key=schedule_rank)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """An empty collection of page code blocks must not pass quietly."""
     ran_docs = any(
@@ -71,6 +188,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     fences = [item for item in session.items if DOCS in item.path.parents]
     if ran_docs and not fences:
         raise pytest.UsageError(f"no Python code block was collected from {DOCS}")
+    if (builds := shared_builds(session.config)) is not None:
+        used = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+        wanted = {build for build, fixture in BUILD_FIXTURES.items() if fixture in used}
+        if "warm" in wanted:
+            wanted.add("cold")  # the warm build reads the cache the cold one fills
+        builds.wanted(wanted)
 
 
 def _properties(terminalreporter, name: str, calls_only: bool = False) -> list[tuple[str, str]]:

@@ -29,8 +29,16 @@ CHROMIUM_FLAGS = [
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    def __init__(self, *args, extra: dict[str, Path] | None = None, **kwargs) -> None:
+        self.extra = extra or {}  # URL path (no leading /) -> a file served there too
+        super().__init__(*args, **kwargs)  # which answers the request
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def translate_path(self, path: str) -> str:
+        extra = self.extra.get(urlsplit(path).path.lstrip("/"))
+        return str(extra) if extra is not None else super().translate_path(path)
 
 
 COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
@@ -71,13 +79,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(directory: Path, compress: bool = False) -> Iterator[str]:
+def serve(
+    directory: Path, compress: bool = False, extra: dict[str, Path] | None = None
+) -> Iterator[str]:
     """Serve ``directory`` on a free port of 127.0.0.1; yield its root URL.
 
     With ``compress``, text responses are gzipped as GitHub Pages gzips them (``make bench``).
+    ``extra`` maps URL paths (relative to the root) to files served there besides the
+    directory's: what the tests inject into a page (axe-core), served so that the browser
+    caches it, compiled, from one page to the next.
     """
     handler_class = _GzipHandler if compress else _QuietHandler
-    handler = functools.partial(handler_class, directory=str(directory))
+    handler = functools.partial(handler_class, directory=str(directory), extra=extra)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -5,45 +5,56 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from sitekit.testing.build import build_site, site_cache
+from sitekit.testing.copy_blocks import ReaderPython, environments, reader_installs
+from sitekit.testing.pytest_plugin import shared_builds
 from sitekit.testing.serving import launch_chromium, serve
 
 if TYPE_CHECKING:
-    from sitekit.testing.visits import Visit
+    from sitekit.testing.visits import Tab, Visit
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole site, built with ``mkdocs build --strict`` once per test run.
 
     Built cold, with an empty build cache of its own (``site_cache``), so that the
-    reproducibility gate needs only one more build, a warm one, to compare with it. Under
-    pytest-xdist every worker is its own session; they share this one build in the run's
-    common temporary directory (the first worker builds it while the others wait on a lock).
+    reproducibility gate needs only one more build, a warm one (``warm_site``), to compare with
+    it. Under pytest-xdist the workers share one build, started in the background before they
+    collect their tests (``sitekit.testing.pytest_plugin.shared_builds``).
     """
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        site = tmp_path_factory.mktemp("site")
-        build_site(site, cache=site_cache(site))
-        return site
-    shared = tmp_path_factory.getbasetemp().parent
-    site, done = shared / "site", shared / "site.built"
-    with (shared / "site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            build_site(site, cache=site_cache(site))
-            done.touch()
+    if (builds := shared_builds(request.config)) is not None:
+        return builds.site("cold")
+    site = tmp_path_factory.mktemp("site")
+    build_site(site, cache=site_cache(site))
+    return site
+
+
+@pytest.fixture(scope="session")
+def warm_site(
+    request: pytest.FixtureRequest, built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The site built once more, warm from the build cache ``built_site`` filled."""
+    if (builds := shared_builds(request.config)) is not None:
+        return builds.site("warm")
+    site = tmp_path_factory.mktemp("site-warm")
+    build_site(site, cache=site_cache(built_site))
     return site
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 and yield its root URL."""
-    with serve(built_site) as url:
+    """Serve the built site on 127.0.0.1 and yield its root URL (and axe-core beside it, for
+    ``sitekit.testing.visits.inject_axe``)."""
+    from sitekit.testing.visits import AXE, AXE_URL_PATH
+
+    with serve(built_site, extra={AXE_URL_PATH: AXE}) as url:
         yield url
 
 
@@ -59,14 +70,54 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def visit(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator[Visit]:
+def tab(browser) -> Iterator[Tab]:
+    """The tab that loads the pages the ``visit`` fixture visits, one after another."""
+    from sitekit.testing.visits import Tab
+
+    opened = Tab(browser)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def visit(request: pytest.FixtureRequest, tab: Tab, site_url: str) -> Iterator[Visit]:
     """The page at ``request.param`` (a URL path), loaded once for every check on it.
 
     Use with ``@pytest.mark.parametrize("visit", visit_params(urls), indirect=True)``
     (``sitekit.testing.visits.visit_params``). The fixture is session-scoped, so pytest runs all
-    tests of one page together, in every module, and closes the page before loading the next.
+    tests of one page together, in every module, before the tab loads the next page.
     """
-    from sitekit.testing.visits import visiting
-
-    with visiting(browser, site_url, request.param) as loaded_page:
+    with tab.visiting(site_url, request.param) as loaded_page:
         yield loaded_page
+
+
+@pytest.fixture(scope="session")
+def readers(
+    built_site: Path, site_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[bool, ReaderPython]]:
+    """The reader's interpreter, plain (``False``) and with the extras (``True``), made once
+    per test run and shared by the workers: a fresh virtual environment where the home page's
+    install commands (``sitekit.testing.copy_blocks.reader_installs``) ran."""
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent
+    venvs = {False: shared / "reader", True: shared / "reader-extras"}
+    with (shared / "reader.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "reader.made").exists():
+            served = reader_installs(built_site, site_url, shared)
+            environments()  # the cached layers, before two threads need them
+            with ThreadPoolExecutor(max_workers=2) as pool:  # pip waits on I/O much of the time
+                made = [
+                    pool.submit(ReaderPython.create, venv, served[extras], with_extras=extras)
+                    for extras, venv in venvs.items()
+                ]
+                for future in made:
+                    future.result()
+            (shared / "reader.made").touch()
+    pythons = {
+        extras: ReaderPython(venv, venv / "bin" / "python") for extras, venv in venvs.items()
+    }
+    yield pythons
+    for python in pythons.values():
+        python.close()

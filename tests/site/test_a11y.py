@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sitekit.testing.build import ROOT, page_urls
-from sitekit.testing.visits import visit_params
+from sitekit.testing.build import page_urls
+from sitekit.testing.visits import inject_axe, visit_params
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FIXTURE = Path(__file__).parent / "fixtures" / "a11y" / "broken.html"
 ALL_PAGES = page_urls("zh") + page_urls("en")
 SEVERE = {"serious", "critical"}
@@ -38,10 +37,8 @@ def severe_violations(
     Elements matching one of ``excused`` (``"rule selector-prefix"``) are left out, and the
     excuses that matched something are added to ``used``.
     """
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make setup`")
     if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        inject_axe(page)
     results = page.evaluate(
         f"() => axe.run(document, {{resultTypes: ['violations'], ...{options}}})"
     )

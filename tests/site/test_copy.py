@@ -8,6 +8,10 @@ marked ``no-run`` are counted. The counts are printed at the end of the run (the
 Chinese twin's (the twin gate makes them so) is counted, not run a second time: running the
 twin ran the same text in the same environment.
 
+Each page runs in a process forked from the reader's interpreter once it has imported PyTorch
+(``ReaderPython.run``), which is what a fresh interpreter is after a page's first block; the
+test pages below run both ways and must come out the same.
+
 The reader installs the wheel the site serves, with the home page's commands. With
 ``SITEKIT_READER_INSTALL=clone`` in the environment the reader runs ``pip install <a clone>``
 (and ``pip install "<a clone>[extras]"``) instead: the same gate, for the package as a clone of
@@ -16,116 +20,33 @@ the repository installs it.
 
 from __future__ import annotations
 
-import fcntl
+import dataclasses
 import json
-import os
-import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from sitekit.plugins.wheel import extras_requirement
-from sitekit.testing.build import clone, page_urls, site_wheel, twin_url
+from sitekit.testing.build import page_urls, twin_url
 from sitekit.testing.copy_blocks import (
     SUMMARY_PROPERTY,
     PageResult,
     ReaderPython,
     copied_blocks,
-    environments,
+    needs_extras,
+    page_html,
     run_page,
 )
 from sitekit.testing.visits import visit_params
 
-INSTALL_FROM = os.environ.get("SITEKIT_READER_INSTALL", "site")  # or "clone"
 FIXTURES = Path(__file__).with_name("fixtures") / "copy"
 PAGES = page_urls("zh") + page_urls("en")
-# Pages whose examples need the published extras; each of them must show the extras install.
-EXTRAS_PAGES = {
-    "reference/residual/",
-    "en/reference/residual/",
-    "reference/dense-prediction/",
-    "en/reference/dense-prediction/",
-    "dense-prediction/",
-    "en/dense-prediction/",
-}
-CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
-
-
-def page_html(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8")
-
-
-def install_commands(site: Path, url: str) -> list[str]:
-    """The ``pip install`` lines of a page's blocks that name the site's wheel."""
-    return [
-        line.strip()
-        for block in copied_blocks(page_html(site, url))
-        for line in block.text.splitlines()
-        if line.strip().startswith("pip install") and site_wheel(site).name in line
-    ]
-
-
-def documented_installs(site: Path) -> tuple[str, str]:
-    """The home page's two commands: the package, and the package with the extras."""
-    commands = install_commands(site, "")
-    assert install_commands(site, "en/") == commands, "both home pages give the same commands"
-    root = CANONICAL.search(page_html(site, ""))[1]
-    name = site_wheel(site).name
-    plain = f"pip install {root}downloads/{name}"
-    extras = f'pip install "{extras_requirement()} @ {root}downloads/{name}"'
-    assert commands == [plain, extras], f"the home page's install commands: {commands}"
-    return plain, extras
-
-
-def reader_installs(site: Path, site_url: str, shared: Path) -> dict[bool, str]:
-    """The command that installs the package, plain and with the extras, as this run reads it.
-
-    The home page's commands against the served site; or, with ``SITEKIT_READER_INSTALL=clone``,
-    ``pip install`` of a clone of the repository made in ``shared``.
-    """
-    plain, extras = documented_installs(site)
-    if INSTALL_FROM == "clone":
-        source = clone(shared / "clone")
-        wanted = "[" + extras_requirement().split("[", 1)[1]  # the extras, e.g. "[a,b]"
-        return {False: f"pip install {source}", True: f'pip install "{source}{wanted}"'}
-    if INSTALL_FROM != "site":
-        raise pytest.UsageError(f"SITEKIT_READER_INSTALL is site or clone, not {INSTALL_FROM!r}")
-    root = CANONICAL.search(page_html(site, ""))[1]
-    return {False: plain.replace(root, site_url), True: extras.replace(root, site_url)}
-
-
-@pytest.fixture(scope="session")
-def readers(built_site: Path, site_url: str, tmp_path_factory) -> dict[bool, Path]:
-    """The reader's interpreter, plain and with the extras, made once per test run."""
-    shared = tmp_path_factory.getbasetemp()
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        shared = shared.parent
-    venvs = {False: shared / "reader", True: shared / "reader-extras"}
-    with (shared / "reader.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "reader.made").exists():
-            served = reader_installs(built_site, site_url, shared)
-            environments()  # the cached layers, before two threads need them
-            with ThreadPoolExecutor(max_workers=2) as pool:  # pip waits on I/O much of the time
-                made = [
-                    pool.submit(ReaderPython.create, venv, served[extras], with_extras=extras)
-                    for extras, venv in venvs.items()
-                ]
-                for future in made:
-                    future.result()
-            (shared / "reader.made").touch()
-    return {with_extras: venv / "bin" / "python" for with_extras, venv in venvs.items()}
 
 
 @pytest.mark.parametrize("url", PAGES, ids=[f"/{url}" for url in PAGES])
 def test_every_block_runs_as_copied(url, built_site, readers, tmp_path, record_property):
-    with_extras = url in EXTRAS_PAGES
-    if with_extras:
-        extras_install = documented_installs(built_site)[1]
-        assert extras_install in install_commands(built_site, url), (
-            f"/{url} needs the extras, so it must show their install command"
-        )
+    # A page that needs the extras shows their install command, and its reader runs it; one that
+    # needs them without showing it fails here, in the plain reader's environment.
+    with_extras = needs_extras(built_site, url)
     html = page_html(built_site, url)
     if url.startswith("en/") and same_blocks_as_twin(built_site, url):
         # Its twin runs these very blocks, in the same order and the same reader environment.
@@ -141,11 +62,10 @@ def test_every_block_runs_as_copied(url, built_site, readers, tmp_path, record_p
 def same_blocks_as_twin(site: Path, url: str) -> bool:
     """Whether ``url`` copies exactly what its Chinese twin copies (text and kind, in order).
 
-    Then running the twin's blocks (same reader environment: ``EXTRAS_PAGES`` holds both
-    languages) ran these; the copy test runs an English page only where its blocks differ.
+    Then running the twin's blocks (in the same reader environment, since both show the same
+    install commands) ran these; the copy test runs an English page only where its blocks differ.
     """
     twin = twin_url(url)
-    assert (url in EXTRAS_PAGES) == (twin in EXTRAS_PAGES)
     return copied_blocks(page_html(site, url)) == copied_blocks(page_html(site, twin))
 
 
@@ -169,10 +89,18 @@ def test_an_english_page_runs_only_where_its_blocks_differ_from_its_twin(built_s
     assert copied_blocks(html) != copied_blocks(page_html(built_site, "losses/"))
 
 
+def both_ways(page: str, python: ReaderPython, tmp_path: Path) -> PageResult:
+    """``page`` (a fixture) run in a fresh interpreter and forked from PyTorch's: the same."""
+    html = (FIXTURES / page).read_text(encoding="utf-8")
+    fresh = run_page(page, html, python.python, tmp_path / "fresh")
+    forked = run_page(page, html, python, tmp_path / "forked")
+    assert dataclasses.asdict(forked) == dataclasses.asdict(fresh)
+    return forked
+
+
 def test_a_broken_page_fails(readers, tmp_path):
     """Every way a block can break is caught, and the other blocks still run."""
-    html = (FIXTURES / "broken.html").read_text(encoding="utf-8")
-    result = run_page("broken.html", html, readers[False], tmp_path)
+    result = both_ways("broken.html", readers[False], tmp_path)
     problems = "\n".join(result.problems)
     assert (result.blocks, result.ran, result.matched, result.marked, result.signatures) == (
         8,
@@ -189,8 +117,7 @@ def test_a_broken_page_fails(readers, tmp_path):
 
 
 def test_a_good_page_passes_with_torch_and_the_wheel_only(readers, tmp_path):
-    html = (FIXTURES / "good.html").read_text(encoding="utf-8")
-    result = run_page("good.html", html, readers[False], tmp_path)
+    result = both_ways("good.html", readers[False], tmp_path)
     assert result.problems == []
     assert (result.ran, result.matched, result.marked) == (4, 4, 1)
 

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+# PyTorch and snippets.params, which the home page's block imports, are imported here, before
+# any run of pytest in this process: pytester forgets after each test the modules imported
+# since it began, and PyTorch cannot be imported a second time in one process.
+import torch  # noqa: F401
 from pytest_markdown_docs.definitions import FenceTestDefinition
 
+import snippets.params  # noqa: F401
 from sitekit.testing.build import DOCS, ROOT
 from sitekit.testing.fence_runner import (
     OutputUpdates,
@@ -82,48 +85,46 @@ def test_rewriting_replaces_wrong_missing_and_stale_output():
     run(rewritten(source))  # what it writes passes the check
 
 
-def make_outputs(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "sitekit.testing.pytest_plugin",
-    ]
-    command += ["-n", "0", "-q", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(cwd)]
-    # Without CI in the environment: under CI=true pytest repeats each whole failure message in
-    # its short summary, and the counts below would see every message twice.
-    env = {name: value for name, value in os.environ.items() if name not in {"CI", "BUILD_NUMBER"}}
-    return subprocess.run(
-        [*command, *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env
-    )
+def make_outputs(pytester: pytest.Pytester, *args: str | Path) -> pytest.RunResult:
+    """pytest on ``args`` as ``make outputs`` runs it (the project's settings and plugin, no
+    workers), here in this process (``pytester``), in ``pytester``'s directory."""
+    command = ["-p", "no:cacheprovider", "-p", "sitekit.testing.pytest_plugin", "-n", "0", "-q"]
+    command += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(pytester.path)]
+    return pytester.runpytest_inprocess(*command, *map(str, args))
 
 
-def test_make_outputs_rewrites_a_changed_number_in_both_languages(tmp_path):
+@pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """``pytester``, without CI in the environment: under CI=true pytest repeats each whole
+    failure message in its short summary, and the counts below would see every message twice."""
+    for name in ("CI", "BUILD_NUMBER"):
+        monkeypatch.delenv(name, raising=False)
+    return pytester
+
+
+def test_make_outputs_rewrites_a_changed_number_in_both_languages(pytester):
     pages = []
     for language in ("zh", "en"):
-        (tmp_path / language).mkdir()
-        page = tmp_path / language / "index.md"
+        (pytester.path / language).mkdir()
+        page = pytester.path / language / "index.md"
         page.write_text((DOCS / language / "index.md").read_text("utf-8"), "utf-8")
         pages.append(page)
     originals = [page.read_text("utf-8") for page in pages]
     assert all("out_channels=8" in text and "    #> 224\n" in text for text in originals)
 
-    result = make_outputs("--update-outputs", *pages, cwd=tmp_path)  # a clean page: no change
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "rewrote 0 blocks" in result.stdout
+    result = make_outputs(pytester, "--update-outputs", *pages)  # a clean page: no change
+    assert result.ret == 0, result.stdout.str()
+    assert "rewrote 0 blocks" in result.stdout.str()
     assert [page.read_text("utf-8") for page in pages] == originals
 
     for page, text in zip(pages, originals, strict=True):  # 4 output channels: 112 parameters
         page.write_text(text.replace("out_channels=8", "out_channels=4"), "utf-8")
-    result = make_outputs(*pages, cwd=tmp_path)
-    assert result.returncode == 1 and result.stdout.count("#>): ['224']") == 2, result.stdout
+    result = make_outputs(pytester, *pages)
+    assert result.ret == 1 and result.stdout.str().count("#>): ['224']") == 2, result.stdout.str()
 
-    result = make_outputs("--update-outputs", *pages, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "rewrote 2 blocks" in result.stdout
+    result = make_outputs(pytester, "--update-outputs", *pages)
+    assert result.ret == 0, result.stdout.str()
+    assert "rewrote 2 blocks" in result.stdout.str()
     for page, text in zip(pages, originals, strict=True):
         expected = text.replace("out_channels=8", "out_channels=4").replace("#> 224", "#> 112")
         assert page.read_text("utf-8") == expected
@@ -155,6 +156,6 @@ def test_a_fence_that_changed_since_it_ran_is_not_overwritten(tmp_path):
     assert page.read_text("utf-8") == "```python\nprint(2)\n#> 2\n```\n"
 
 
-def test_update_outputs_refuses_parallel_workers(tmp_path):
-    result = make_outputs("--update-outputs", "-n", "2", tmp_path, cwd=tmp_path)
-    assert result.returncode != 0 and "run it with -n 0" in result.stderr
+def test_update_outputs_refuses_parallel_workers(pytester):
+    result = make_outputs(pytester, "--update-outputs", "-n", "2", pytester.path)
+    assert result.ret != 0 and "run it with -n 0" in result.stderr.str()

@@ -96,11 +96,12 @@ def test_the_built_pages_have_no_span_that_changes_nothing(built_site, styles):
             assert not spans.search(re.sub(r"<a\b.*?</a>", "", code, flags=re.S)), page
 
 
-# Every character of two code blocks with the style it is drawn in, in the page's palette.
-DRAWN = """([raw, lean]) => {
+# Every character of two code blocks with the style it is drawn in, in the page's palette,
+# compared in the page for each module (a module has thousands of characters): the first
+# character whose text or look differs, and how many elements each block has.
+DRAWN = """(modules) => {
   const host = document.querySelector('.md-content__inner');
-  const drawn = [];
-  for (const inner of [raw, lean]) {
+  const drawn = (inner) => {
     const block = document.createElement('div');
     block.className = 'language-python highlight';
     block.innerHTML = '<pre><code>' + inner + '</code></pre>';
@@ -118,26 +119,42 @@ DRAWN = """([raw, lean]) => {
                     style.textDecorationLine].join();
       for (const ch of node.data) if (ch.trim()) chars.push(ch + ' ' + look);
     }
-    drawn.push({chars, elements: block.querySelectorAll('*').length});
+    const elements = block.querySelectorAll('*').length;
     block.remove();
-  }
-  return drawn;
+    return {chars, elements};
+  };
+  return modules.map(([raw, lean]) => {
+    const [before, after] = [drawn(raw), drawn(lean)];
+    let index = 0;
+    while (index < before.chars.length && before.chars[index] === after.chars[index]) index++;
+    const same = index === before.chars.length && index === after.chars.length;
+    return {
+      chars: before.chars.length,
+      difference: same ? null : {index, raw: before.chars.slice(index, index + 3),
+                                 lean: after.chars.slice(index, index + 3)},
+      elements: [before.elements, after.elements],
+    };
+  });
 }"""
 
 
 @pytest.mark.browser
 def test_every_character_keeps_its_colour_in_both_palettes(browser, site_url, styles):
     """Material's stylesheets as the site loads them: each module, raw and lean, side by side."""
+    modules = []
+    for source in SOURCES:
+        inner = highlighted(source.read_text(encoding="utf-8"))
+        modules.append([inner, lean_code(inner, styles)])
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(site_url + "losses/")
         for scheme in ("default", "slate"):
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-            for source in SOURCES:
-                inner = highlighted(source.read_text(encoding="utf-8"))
-                raw, lean = page.evaluate(DRAWN, [inner, lean_code(inner, styles)])
-                assert lean["chars"] == raw["chars"], f"{scheme}: {source.name}"
-                assert lean["elements"] < raw["elements"]
+            for source, drawn in zip(SOURCES, page.evaluate(DRAWN, modules), strict=True):
+                assert drawn["difference"] is None, f"{scheme}: {source.name}: {drawn}"
+                assert drawn["chars"] > 0
+                raw, lean = drawn["elements"]
+                assert lean < raw, f"{scheme}: {source.name}"
     finally:
         context.close()

@@ -33,18 +33,18 @@ import pytest
 from sitekit.copy_button import copied_blocks
 from sitekit.plugins.notebooks import make_notebook, page_cells
 from sitekit.testing.build import page_urls, twin_url
+from sitekit.testing.copy_blocks import (
+    CANONICAL,
+    documented_installs,
+    install_commands,
+    needs_extras,
+    page_html,
+)
 from sitekit.testing.kernel import (
     SUMMARY_PROPERTY,
     install_cell,
     kernel_python,
     run_notebook,
-)
-from tests.site.test_copy import (  # the reader's environment, and the pages that need the extras
-    EXTRAS_PAGES,
-    documented_installs,
-    install_commands,
-    page_html,
-    readers,  # noqa: F401  (a fixture)
 )
 
 FIXTURES = Path(__file__).with_name("fixtures") / "notebooks"
@@ -122,7 +122,7 @@ def test_a_notebook_is_the_page_as_cells(url, built_site):
     plain, extras = documented_installs(built_site)
     shown = install_commands(built_site, url)
     assert install == "%" + (shown[0] if shown else plain)
-    assert install == "%" + (extras if url in EXTRAS_PAGES else plain)
+    assert install == "%" + (extras if needs_extras(built_site, url) else plain)
 
     article = html[html.index("<article") : html.index("</article>")]
     displays = {tex for div in DISPLAY.findall(article) for tex in TEX.findall(div)}
@@ -137,7 +137,7 @@ def test_a_notebook_is_the_page_as_cells(url, built_site):
 
 def url_of(site: Path, url: str) -> str:
     """The page's canonical URL (the notebooks' links are absolute)."""
-    return re.search(r'<link rel="canonical" href="([^"]+)"', page_html(site, url))[1]
+    return CANONICAL.search(page_html(site, url))[1]
 
 
 def test_the_notebooks_links_reach_files_and_anchors_of_the_site(built_site):
@@ -185,11 +185,11 @@ def test_chinese_and_english_notebooks_hold_the_same_code_cells(built_site, reco
 
 
 @pytest.fixture(scope="session")
-def kernels(readers, tmp_path_factory) -> dict[bool, Path]:  # noqa: F811  (readers: a fixture)
+def kernels(readers, tmp_path_factory) -> dict[bool, Path]:
     """The reader's Python, plain and with the extras, with ipykernel after its packages."""
     directory = tmp_path_factory.mktemp("kernels")
     return {
-        extras: kernel_python(python, directory / f"extras-{extras}")
+        extras: kernel_python(python.python, directory / f"extras-{extras}")
         for extras, python in readers.items()
     }
 
@@ -205,7 +205,7 @@ def test_every_english_notebook_runs_in_a_jupyter_kernel(
     if path is None:
         pytest.skip("no Python code on this page, so no notebook")
     notebook = read_notebook(path)
-    result = run_notebook(f"/{url}", notebook, kernels[url in EXTRAS_PAGES], tmp_path)
+    result = run_notebook(f"/{url}", notebook, kernels[needs_extras(built_site, url)], tmp_path)
     record_property(SUMMARY_PROPERTY, result.counts())
     assert result.problems == [], "\n\n".join(result.problems)
     assert result.ran == result.matched == result.cells

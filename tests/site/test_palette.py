@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from sitekit.testing.visits import after_two_frames
+
 # Every change of the scheme or of data-md-color-switching, and whether the content was parsed
 # by then; recorded from before the page's first script.
 RECORD_BODY = """
@@ -37,7 +39,7 @@ def test_the_page_opens_in_the_readers_scheme_without_a_restyle(
         page = context.new_page()
         page.add_init_script(RECORD_BODY)
         page.goto(site_url + "losses/", wait_until="load")
-        page.wait_for_timeout(300)
+        after_two_frames(page)  # what the page's scripts do after load has been done
         assert page.evaluate(SCHEME) == scheme
         assert shown_toggle_titles(page) == [toggle]
         # Chosen while the header was parsed; Material's component set data-md-color-switching

@@ -88,14 +88,38 @@ def test_only_the_dirty_notice_is_dropped():
     assert drop_dirty_notice(record("Doc file 'a.md' contains a link to 'b.md', not found"))
 
 
-def project_copy(tmp_path: Path) -> Path:
-    """The site's inputs: ``docs/`` copied (the test edits it), the rest linked."""
+# A site of three pages in each language, built from the site's own configuration: what the
+# plugin does (which pages a change rebuilds, how the search indexes are merged) does not depend
+# on how many pages there are, and a serve of this site starts in a second.
+SMALL_SITE = {
+    "index.md": ("首页", "Home"),
+    "losses/index.md": ("损失函数", "Loss functions"),
+    "glossary.md": ("术语表", "Glossary"),
+}
+
+
+def small_project(tmp_path: Path) -> Path:
+    """A site of ``SMALL_SITE``'s pages, its configuration ``mkdocs.yml`` with their nav; its
+    ``docs/`` copied (the test edits it), the rest of the site's inputs linked."""
     project = tmp_path / "project"
-    project.mkdir()
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for name, titles in SMALL_SITE.items():
+        for language, title in zip(("zh", "en"), titles, strict=True):
+            page = project / "docs" / language / name
+            page.parent.mkdir(parents=True, exist_ok=True)
+            anchor = Path(name).parent.name or Path(name).stem
+            page.write_text(
+                f"# {title} {{ #{anchor} }}\n\n{title}: a page of the small site.\n\n"
+                f"## {title} 2 {{ #{anchor}-2 }}\n\n```python\nprint(1)\n#> 1\n```\n",
+                encoding="utf-8",
+            )
+    shutil.copy(ROOT / "docs" / "terms.yml", project / "docs" / "terms.yml")
+    (project / "docs" / "assets").symlink_to(ROOT / "docs" / "assets")
     for name in ("snippets", "sitekit", "overrides", "tools", "pyproject.toml", ".git"):
         (project / name).symlink_to(ROOT / name)
+    nav = ", ".join(f"{{{titles[0]}: {name}}}" for name, titles in SMALL_SITE.items())
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\nnav: [{nav}]\n", encoding="utf-8"
+    )
     return project
 
 
@@ -111,7 +135,7 @@ def read_text(url: str) -> str:
 
 @pytest.mark.xdist_group("quick-serve")
 def test_an_edited_page_is_rebuilt_alone_and_each_search_index_stays_whole(tmp_path):
-    project = project_copy(tmp_path)
+    project = small_project(tmp_path)
     port = free_port()
     command = [
         sys.executable,
