@@ -115,6 +115,15 @@ class WheelPlugin(BasePlugin[WheelConfig]):
         self.wheel: Path | None = None  # built once for both languages' builds
         self.directory: tempfile.TemporaryDirectory | None = None
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that ``mkdocs serve`` keeps this plugin between its rebuilds: the wheel is
+        built once per ``mkdocs serve`` (restart it to rebuild), not once per edit."""
+
+    def on_shutdown(self) -> None:
+        if self.directory is not None:
+            self.directory.cleanup()
+        self.directory = self.wheel = None
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files

@@ -209,8 +209,13 @@ def documented_installs(site: Path) -> tuple[str, str]:
 
 
 def needs_extras(site: Path, url: str) -> bool:
-    """Whether the page shows the extras' install command, so its reader has the extras."""
-    return documented_installs(site)[1] in install_commands(site, url)
+    """Whether the page's install command (the first it shows) installs the extras too.
+
+    Its reader then runs the page with the extras, as its notebook's first cell sets it up; a
+    page that shows no install command, or the plain one first (the home page), runs without.
+    """
+    shown = install_commands(site, url)
+    return bool(shown) and shown[0] == documented_installs(site)[1]
 
 
 def reader_installs(site: Path, site_url: str, shared: Path) -> dict[bool, str]:

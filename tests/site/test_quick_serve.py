@@ -187,7 +187,7 @@ def test_an_edited_page_is_rebuilt_alone_and_each_search_index_stays_whole(tmp_p
         # The other pages were not written again.
         assert Path(server_site(log), "glossary", "index.html").stat().st_mtime == glossary_mtime
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as an author stops it
         server.wait(timeout=30)
 
 
