@@ -487,7 +487,9 @@ def output_stride_cost(
 
     Args:
         model: the network; its forward pass runs once, as it is (call ``model.eval()`` first
-            for batch norm in inference mode).
+            for batch norm in inference mode). Only shapes enter the counts, so ``model`` and
+            ``x`` may live on the meta device (``torch.device("meta")``): the same counts,
+            without the arithmetic.
         x: the input batch, a tensor with at least 3 dimensions (``(N, C, H, W)`` for 2-D).
         stages: names of submodules (as ``model.get_submodule`` takes them) whose output size
             to record; the default fits a torchvision-style ResNet.

@@ -288,6 +288,18 @@ def test_output_stride_cost_counts_flops_and_bytes():
     assert only_the_last["sizes"] == {"1": (16, 16)}
 
 
+@pytest.mark.parametrize("replace", [(False, False, False), (False, True, True)])
+def test_output_stride_cost_on_the_meta_device_equals_a_run_on_the_cpu(replace):
+    # the page counts on the meta device (shapes, no arithmetic); the counts must not change
+    on_cpu = output_stride_cost(
+        resnet50(replace_stride_with_dilation=replace).eval(), torch.zeros(1, 3, 65, 65)
+    )
+    with torch.device("meta"):
+        net = resnet50(replace_stride_with_dilation=replace).eval()
+        on_meta = output_stride_cost(net, torch.zeros(1, 3, 65, 65))
+    assert on_meta == on_cpu
+
+
 def test_flops_count_two_per_multiply_add_of_torchvisions_model_table():
     # torchvision lists ResNet-50 at 224 x 224 as 4.089 "GFLOPS": multiply-adds, counted once
     net = torchvision.models.resnet50(weights=None).eval()
