@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is kept (in __pycache__/, which git ignores): a test run starts many interpreters
+# (the workers, the builds, the readers' Pythons) that import the same modules.
+unexport PYTHONDONTWRITEBYTECODE
 
 # Every Python file of the project; tests/site/test_lint.py runs the same two commands.
 LINTED := snippets sitekit tests tools conftest.py
