@@ -1,7 +1,7 @@
 """Serve a built site on 127.0.0.1 and launch headless Chromium.
 
-One place for both, used by the browser tests (``tests/site/conftest.py``),
-``tools/screenshot.py`` and ``tools/bench.py``.
+One place for both, used by the browser tests (``tests/site/conftest.py``) and
+``tools/screenshot.py``; ``gzipped`` gives ``tools/bench.py`` a page's weight on the wire.
 """
 
 from __future__ import annotations
@@ -45,30 +45,13 @@ COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
 
 def gzipped(file: Path) -> bytes | None:
-    """The gzip body (level 6) sent for ``file`` as GitHub Pages sends it; None if sent as is."""
+    """The gzip body (level 6) of ``file`` as GitHub Pages sends it; None if sent as is.
+
+    What a page weighs on the wire (``tools/bench.py``).
+    """
     if not file.name.endswith(COMPRESSED_SUFFIXES):
         return None  # fonts and images are compressed already
     return gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
-
-
-class _GzipHandler(_QuietHandler):
-    """Text files gzipped (``gzipped``) for clients that accept it."""
-
-    def do_GET(self) -> None:
-        file = Path(self.translate_path(self.path))
-        if file.is_dir() and urlsplit(self.path).path.endswith("/"):
-            file = file / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        body = gzipped(file) if accepts and file.is_file() else None
-        if body is None:
-            super().do_GET()  # also redirects /page to /page/ and answers 404
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(file)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def free_port() -> int:
@@ -79,18 +62,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(
-    directory: Path, compress: bool = False, extra: dict[str, Path] | None = None
-) -> Iterator[str]:
+def serve(directory: Path, extra: dict[str, Path] | None = None) -> Iterator[str]:
     """Serve ``directory`` on a free port of 127.0.0.1; yield its root URL.
 
-    With ``compress``, text responses are gzipped as GitHub Pages gzips them (``make bench``).
     ``extra`` maps URL paths (relative to the root) to files served there besides the
     directory's: what the tests inject into a page (axe-core), served so that the browser
     caches it, compiled, from one page to the next.
     """
-    handler_class = _GzipHandler if compress else _QuietHandler
-    handler = functools.partial(handler_class, directory=str(directory), extra=extra)
+    handler = functools.partial(_QuietHandler, directory=str(directory), extra=extra)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -1,12 +1,12 @@
-"""sitekit/testing/serving.py: the local server, plain or gzipped as GitHub Pages serves it, and
-with the files the tests add beside the site."""
+"""sitekit/testing/serving.py: the local server with the files the tests add beside the site,
+and a page's weight gzipped as GitHub Pages sends it."""
 
 from __future__ import annotations
 
 import gzip
 import urllib.request
 
-from sitekit.testing.serving import serve
+from sitekit.testing.serving import gzipped, serve
 
 
 def fetch(url: str, accept_gzip: bool) -> tuple[str | None, bytes]:
@@ -15,18 +15,14 @@ def fetch(url: str, accept_gzip: bool) -> tuple[str | None, bytes]:
         return response.headers["Content-Encoding"], response.read()
 
 
-def test_text_is_gzipped_only_when_asked_and_accepted(tmp_path):
-    (tmp_path / "page").mkdir()
+def test_text_is_weighed_gzipped_and_packed_files_as_they_are(tmp_path):
     html = "<p>网格效应</p>".encode() * 100
-    (tmp_path / "page" / "index.html").write_bytes(html)
+    (tmp_path / "index.html").write_bytes(html)
     (tmp_path / "font.woff2").write_bytes(b"wOF2")
-    with serve(tmp_path, compress=True) as url:
-        encoding, body = fetch(url + "page/", accept_gzip=True)
-        assert encoding == "gzip" and gzip.decompress(body) == html and len(body) < len(html)
-        assert fetch(url + "page/", accept_gzip=False) == (None, html)
-        assert fetch(url + "font.woff2", accept_gzip=True) == (None, b"wOF2")  # already packed
-    with serve(tmp_path) as url:
-        assert fetch(url + "page/", accept_gzip=True) == (None, html)
+    body = gzipped(tmp_path / "index.html")
+    assert gzip.decompress(body) == html and len(body) < len(html)
+    assert gzipped(tmp_path / "index.html") == body  # no time stamp in it
+    assert gzipped(tmp_path / "font.woff2") is None  # compressed already
 
 
 def test_an_extra_file_is_served_beside_the_directory(tmp_path):
