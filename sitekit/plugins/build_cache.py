@@ -4,9 +4,9 @@ Compiled Jinja templates (``sitekit/plugins/jinja_cache.py``) and KaTeX's MathML
 (``sitekit/plugins/katex.py``) are pure functions of their inputs, so they are stored under
 a key made from all of those inputs (the code that makes them included), in the user's cache
 directory (``$CNN_STUDY_QUESTIONS_CACHE``, else ``$XDG_CACHE_HOME`` or ``~/.cache``, then
-``cnn-study-questions``), as Python keeps ``__pycache__``. Deleting it (``clear``) costs time,
-never correctness: ``make bench`` does so to time a cold build, and the reproducibility test
-builds once with an empty cache. An unreadable entry is treated as missing.
+``cnn-study-questions``), as Python keeps ``__pycache__``. Deleting it costs time,
+never correctness: ``make bench`` times its cold builds from an empty one, and the
+reproducibility test builds once with an empty cache. An unreadable entry is treated as missing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -54,7 +53,3 @@ def store(path: Path, data: bytes) -> None:
     with os.fdopen(handle, "wb") as file:
         file.write(data)
     os.replace(temporary, path)
-
-
-def clear() -> None:
-    shutil.rmtree(root(), ignore_errors=True)
