@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,28 @@ class SharedBuilds:
             except BaseException as error:  # handed to the tests that want the build
                 self._built[name] = error
             self._finished[name].set()
+
+
+def derived_project(project: Path, pages: dict[str, str], config: str = "") -> Path:
+    """A small site in ``project`` that builds as the site does, from a few pages of its own.
+
+    ``pages`` maps paths under ``docs/`` to their Markdown. ``docs/terms.yml`` is copied (the
+    glossary plugin reads it from ``docs/``), the assets and the site's machinery are linked,
+    and ``mkdocs.yml`` inherits the site's (``INHERIT``) and ends with ``config``: YAML that
+    overrides it (a ``nav``, plugins turned off with ``enabled: false``).
+    """
+    for path, text in pages.items():
+        page = project / "docs" / path
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "docs" / "terms.yml", project / "docs" / "terms.yml")
+    (project / "docs" / "assets").symlink_to(ROOT / "docs" / "assets")
+    for name in ("snippets", "sitekit", "overrides", "tools", "pyproject.toml", ".git"):
+        (project / name).symlink_to(ROOT / name)
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n{config}", encoding="utf-8"
+    )
+    return project
 
 
 def page_urls(language: str) -> list[str]:

@@ -208,6 +208,14 @@ def _properties(terminalreporter, name: str, calls_only: bool = False) -> list[t
     ]
 
 
+def _recorded_counts(terminalreporter, name: str) -> list[tuple[dict, str]]:
+    """(counts, outcome) of every test that recorded ``name``: JSON counts, in its call."""
+    return [
+        (json.loads(value), outcome)
+        for value, outcome in _properties(terminalreporter, name, calls_only=True)
+    ]
+
+
 def _links_summary(terminalreporter) -> None:
     from sitekit.testing import links
 
@@ -220,10 +228,7 @@ def _links_summary(terminalreporter) -> None:
 def _copy_summary(terminalreporter) -> None:
     from sitekit.testing.copy_blocks import SUMMARY_PROPERTY
 
-    copied = [
-        (json.loads(value), outcome)
-        for value, outcome in _properties(terminalreporter, SUMMARY_PROPERTY, calls_only=True)
-    ]
+    copied = _recorded_counts(terminalreporter, SUMMARY_PROPERTY)
     if not copied:
         return
     terminalreporter.section("Code blocks as a reader copies them (tests/site/test_copy.py)")
@@ -248,10 +253,7 @@ def _copy_summary(terminalreporter) -> None:
 def _notebooks_summary(terminalreporter) -> None:
     from sitekit.testing.kernel import SUMMARY_PROPERTY
 
-    found = [
-        (json.loads(value), outcome)
-        for value, outcome in _properties(terminalreporter, SUMMARY_PROPERTY, calls_only=True)
-    ]
+    found = _recorded_counts(terminalreporter, SUMMARY_PROPERTY)
     if not found:
         return
     terminalreporter.section("Notebooks in a Jupyter kernel (tests/site/test_notebooks.py)")

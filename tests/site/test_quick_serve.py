@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 
 from sitekit.compat import drop_dirty_notice
 from sitekit.plugins.quick_serve import QuickServePlugin, merge_entries, only_pages_edited
-from sitekit.testing.build import ROOT, configured
+from sitekit.testing.build import configured, derived_project
 from sitekit.testing.serving import free_port
 
 
@@ -101,26 +100,16 @@ SMALL_SITE = {
 def small_project(tmp_path: Path) -> Path:
     """A site of ``SMALL_SITE``'s pages, its configuration ``mkdocs.yml`` with their nav; its
     ``docs/`` copied (the test edits it), the rest of the site's inputs linked."""
-    project = tmp_path / "project"
+    pages = {}
     for name, titles in SMALL_SITE.items():
         for language, title in zip(("zh", "en"), titles, strict=True):
-            page = project / "docs" / language / name
-            page.parent.mkdir(parents=True, exist_ok=True)
             anchor = Path(name).parent.name or Path(name).stem
-            page.write_text(
+            pages[f"{language}/{name}"] = (
                 f"# {title} {{ #{anchor} }}\n\n{title}: a page of the small site.\n\n"
-                f"## {title} 2 {{ #{anchor}-2 }}\n\n```python\nprint(1)\n#> 1\n```\n",
-                encoding="utf-8",
+                f"## {title} 2 {{ #{anchor}-2 }}\n\n```python\nprint(1)\n#> 1\n```\n"
             )
-    shutil.copy(ROOT / "docs" / "terms.yml", project / "docs" / "terms.yml")
-    (project / "docs" / "assets").symlink_to(ROOT / "docs" / "assets")
-    for name in ("snippets", "sitekit", "overrides", "tools", "pyproject.toml", ".git"):
-        (project / name).symlink_to(ROOT / name)
     nav = ", ".join(f"{{{titles[0]}: {name}}}" for name, titles in SMALL_SITE.items())
-    (project / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\nnav: [{nav}]\n", encoding="utf-8"
-    )
-    return project
+    return derived_project(tmp_path / "project", pages, f"nav: [{nav}]\n")
 
 
 def read_json(url: str) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from mkdocs.config import load_config
 
-from sitekit.testing.build import LANGUAGES, ROOT, build_site
+from sitekit.testing.build import LANGUAGES, ROOT, build_site, derived_project
 from sitekit.testing.links import check_site
 
 pytestmark = pytest.mark.xdist_group("report-links")  # one worker builds the small site
@@ -41,23 +40,18 @@ ISSUE_TITLE = {"zh": "页面问题：{}", "en": "Problem on the page: {}"}  # no
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small site built as the Pages workflow builds: with the repository and the branch."""
     project = tmp_path_factory.mktemp("published")
-    for _, source, _, title in PAGES:
-        page = project / "docs" / source
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(f"# {title}\n\n## Part {{ #part }}\n\nText.\n", encoding="utf-8")
-    shutil.copy(ROOT / "docs" / "terms.yml", project / "docs" / "terms.yml")
-    (project / "docs" / "assets").symlink_to(ROOT / "docs" / "assets")
-    for name in ("overrides", "tools", "snippets", "sitekit", ".git"):
-        (project / name).symlink_to(ROOT / name)
-    (project / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+    pages = {
+        source: f"# {title}\n\n## Part {{ #part }}\n\nText.\n" for _, source, _, title in PAGES
+    }
+    derived_project(
+        project,
+        pages,
         "nav: [{首页: index.md}, {损失函数: [{语义分割与焦点损失: losses/segmentation.md}]}]\n"
         "plugins:\n"  # what these pages do not need: no math, no wheel, no notebook, no glossary
         "  sitekit-katex: {enabled: false}\n"
         "  sitekit-wheel: {enabled: false}\n"
         "  sitekit-notebooks: {enabled: false}\n"
         "  sitekit-terms: {enabled: false}\n",
-        encoding="utf-8",
     )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("REPO_URL", REPOSITORY)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import shutil
 from importlib import metadata
 
 import pytest
@@ -17,7 +16,7 @@ from mkdocs.config import config_options, load_config
 from mkdocs.plugins import BasePlugin
 
 from sitekit.plugins.a11y import CODE_BLOCK, SEARCH_DIALOG
-from sitekit.testing.build import ROOT, build_site, configured, site_cache
+from sitekit.testing.build import ROOT, build_site, configured, derived_project, site_cache
 
 PYTHON_DIRS = ["sitekit", "tools", "tests", "snippets"]
 
@@ -173,21 +172,10 @@ def test_a_derived_site_without_one_plugin_builds_without_its_effect(built_site,
     """A small site whose configuration inherits ``mkdocs.yml`` and turns ``sitekit-a11y`` off:
     it builds, and its pages lack what that plugin adds (the built site has it)."""
     project = tmp_path / "project"
-    (project / "docs").mkdir(parents=True)
-    for language, title in (("zh", "首页"), ("en", "Home")):
-        page = project / "docs" / language / "index.md"
-        page.parent.mkdir()
-        page.write_text(f"# {title} {{ #home }}\n\n```python\nprint(1)\n#> 1\n```\n", "utf-8")
-    shutil.copy(ROOT / "docs" / "terms.yml", project / "docs" / "terms.yml")
-    (project / "docs" / "assets").symlink_to(ROOT / "docs" / "assets")
-    for name in ("overrides", "tools", "snippets", "sitekit", ".git"):
-        (project / name).symlink_to(ROOT / name)
-    (project / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
-        "nav: [{首页: index.md}]\n"
-        "plugins:\n"
-        "  sitekit-a11y: {enabled: false}\n",
-        encoding="utf-8",
+    home = "# {} {{ #home }}\n\n```python\nprint(1)\n#> 1\n```\n"
+    pages = {"zh/index.md": home.format("首页"), "en/index.md": home.format("Home")}
+    derived_project(
+        project, pages, "nav: [{首页: index.md}]\nplugins:\n  sitekit-a11y: {enabled: false}\n"
     )
     build_site(project / "site", cache=site_cache(built_site), root=project)
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
