@@ -135,7 +135,10 @@ def test_an_edited_page_is_rebuilt_alone_and_each_search_index_stays_whole(tmp_p
         "--dev-addr",
         f"127.0.0.1:{port}",
     ]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # What the server leaves in the temporary directory when it is stopped (the wheel it built)
+    # stays in this test's directory.
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path / "tmp")}
     server = subprocess.Popen(
         command, cwd=project, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -176,7 +179,7 @@ def test_an_edited_page_is_rebuilt_alone_and_each_search_index_stays_whole(tmp_p
         # The other pages were not written again.
         assert Path(server_site(log), "glossary", "index.html").stat().st_mtime == glossary_mtime
     finally:
-        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as an author stops it
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 

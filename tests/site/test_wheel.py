@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import venv
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -206,3 +207,12 @@ def test_installing_the_wheel_keeps_the_readers_torch_if_it_is_supported(
     installs = resolutions[torch, extras]
     assert "cnn-study-questions" in installs
     assert ("torch" not in installs) is kept
+
+
+def test_the_wheel_plugin_removes_its_temporary_directory_when_mkdocs_shuts_down(tmp_path):
+    plugin = wheel.WheelPlugin()
+    plugin.directory = tempfile.TemporaryDirectory(dir=tmp_path)
+    plugin.wheel = Path(plugin.directory.name) / "cnn_study_questions-0.1.0-py3-none-any.whl"
+    plugin.on_shutdown()  # after a build, and when `mkdocs serve` stops
+    assert list(tmp_path.iterdir()) == []
+    assert plugin.wheel is None
