@@ -114,6 +114,7 @@ class WheelPlugin(BasePlugin[WheelConfig]):
     def __init__(self) -> None:
         self.wheel: Path | None = None  # built once for both languages' builds
         self.directory: tempfile.TemporaryDirectory | None = None
+        self.values: dict[str, str] = {}  # placeholder -> its text, read once per build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that ``mkdocs serve`` keeps this plugin between its rebuilds: the wheel is
@@ -135,21 +136,21 @@ class WheelPlugin(BasePlugin[WheelConfig]):
         if files.get_file_from_path(uri) is None:
             # A file on disk, not content in memory: mkdocs-static-i18n reads every file's source.
             files.append(File.generated(config, uri, abs_src_path=str(self.wheel)))
-        return files
-
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
-        if not self.config.enabled:
-            return markdown
-        assert self.wheel is not None  # on_files came first
         site_url = config.site_url or ""
         if not site_url.startswith(("http://", "https://")):
             raise PluginError("site_url must be an absolute http(s) URL: pages give it to pip")
-        values = {
-            "wheel_url": f"{site_url.rstrip('/')}/{DOWNLOADS}/{self.wheel.name}",
+        self.values = {
+            "wheel_url": f"{site_url.rstrip('/')}/{uri}",
             "wheel_name": self.wheel.name,
             "wheel_extras": extras_requirement(),
             "torch_version": torch_version(),
             "torch_lowest": torch_lowest(),
             "torch_lowest_extras": torch_lowest(with_extras=True),
         }
-        return PLACEHOLDER.sub(lambda match: values[match[1]], markdown)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
+        if not self.config.enabled:
+            return markdown
+        assert self.values, "on_files came first"
+        return PLACEHOLDER.sub(lambda match: self.values[match[1]], markdown)
