@@ -100,14 +100,20 @@ def wheel_url(files: Files, site_url: str) -> str:
     return urljoin(site_url, wheels[0])
 
 
+def install_lines(blocks: list[Block], wheel_name: str) -> list[str]:
+    """The page's ``pip install`` lines that name the wheel file ``wheel_name``, in page order."""
+    return [
+        line.strip()
+        for block in blocks
+        for line in block.text.splitlines()
+        if line.strip().startswith("pip install") and wheel_name in line
+    ]
+
+
 def install_command(blocks: list[Block], wheel: str) -> str:
     """The page's first ``pip install`` line that names the wheel, else the plain install."""
-    name = wheel.rsplit("/", 1)[-1]
-    for block in blocks:
-        for line in block.text.splitlines():
-            if line.strip().startswith("pip install") and name in line:
-                return line.strip()
-    return f"pip install {wheel}"
+    shown = install_lines(blocks, wheel.rsplit("/", 1)[-1])
+    return shown[0] if shown else f"pip install {wheel}"
 
 
 # --- HTML to Markdown ---------------------------------------------------------------------

@@ -19,18 +19,21 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitekit import ROOT
 from sitekit.copy_button import NO_RUN, copied_blocks
 from sitekit.plugins import build_cache
+from sitekit.plugins.notebooks import install_lines
 from sitekit.plugins.wheel import extras_requirement, project_metadata
 from sitekit.testing.build import clone, site_wheel
 from sitekit.testing.fence_runner import check_printed
@@ -64,6 +67,29 @@ def _run(command: list[str], **kwargs) -> None:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
 
 
+def made_once(lock: Path, done: Path, make: Callable[[], object]) -> None:
+    """Run ``make`` unless the marker file ``done`` exists, then create it.
+
+    Under an exclusive lock on the file ``lock``: of the processes that get here at once (the
+    pytest-xdist workers of a run, or two test runs), one makes it and the others wait, then
+    find it made. A ``make`` that raises leaves no marker.
+    """
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not done.exists():
+            make()
+            done.touch()
+
+
+def _install_pinned(python: Path, target: Path, names: Sequence[str]) -> None:
+    """``pip install`` of ``names`` at their ``requirements.lock`` pins into the directory
+    ``target``, with ``python``'s pip."""
+    lock_file = ROOT / "requirements.lock"
+    pip = [str(python), "-m", "pip", "install", "--quiet", "-c", str(lock_file)]
+    _run([*pip, "--target", str(target), *_pins(*names)])
+
+
 def environments() -> tuple[Path, Path]:
     """The cached layers: a venv with PyTorch, and a directory with the extras' packages.
 
@@ -78,20 +104,20 @@ def environments() -> tuple[Path, Path]:
     lock_text = lock_file.read_text(encoding="utf-8")
     key = build_cache.key(sys.version, lock_text, _extras_requirements())
     home = build_cache.directory("reader") / key
-    torch_venv, extras_dir, done = home / "torch", home / "extras", home / "done"
-    home.mkdir(parents=True, exist_ok=True)
-    with (home / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(torch_venv, ignore_errors=True)
-            shutil.rmtree(extras_dir, ignore_errors=True)
-            _run([sys.executable, "-m", "venv", str(torch_venv)])
-            python = str(torch_venv / "bin" / "python")
-            pip = [python, "-m", "pip", "install", "--quiet", "-c", str(lock_file)]
-            _run([*pip, *_pins("torch")])
-            # The extras go to their own directory, so the plain reader never sees them.
-            _run([*pip, "--target", str(extras_dir), *_pins(*names)])
-            done.touch()
+    torch_venv, extras_dir = home / "torch", home / "extras"
+
+    def make() -> None:
+        shutil.rmtree(torch_venv, ignore_errors=True)
+        shutil.rmtree(extras_dir, ignore_errors=True)
+        _run([sys.executable, "-m", "venv", str(torch_venv)])
+        python = torch_venv / "bin" / "python"
+        _run(
+            [str(python), "-m", "pip", "install", "--quiet", "-c", str(lock_file), *_pins("torch")]
+        )
+        # The extras go to their own directory, so the plain reader never sees them.
+        _install_pinned(python, extras_dir, names)
+
+    made_once(home / "lock", home / "done", make)
     return torch_venv, extras_dir
 
 
@@ -187,17 +213,15 @@ def page_html(site: Path, url: str) -> str:
 
 
 def install_commands(site: Path, url: str) -> list[str]:
-    """The ``pip install`` lines of a page's blocks that name the site's wheel."""
-    return [
-        line.strip()
-        for block in copied_blocks(page_html(site, url))
-        for line in block.text.splitlines()
-        if line.strip().startswith("pip install") and site_wheel(site).name in line
-    ]
+    """The ``pip install`` lines of a page's blocks that name the site's wheel, as the
+    notebook plugin reads them (its first is the notebook's install cell)."""
+    return install_lines(copied_blocks(page_html(site, url)), site_wheel(site).name)
 
 
+@functools.cache
 def documented_installs(site: Path) -> tuple[str, str]:
-    """The home page's two commands: the package, and the package with the extras."""
+    """The home page's two commands: the package, and the package with the extras (read once
+    per built site)."""
     commands = install_commands(site, "")
     assert install_commands(site, "en/") == commands, "both home pages give the same commands"
     root = CANONICAL.search(page_html(site, ""))[1]

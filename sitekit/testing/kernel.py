@@ -17,7 +17,6 @@ Python code; ``tests/site/test_notebooks.py`` runs them here.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -29,7 +28,13 @@ import nbformat
 
 from sitekit import ROOT
 from sitekit.plugins import build_cache
-from sitekit.testing.copy_blocks import _pins, _run, _site_packages, environments
+from sitekit.testing.copy_blocks import (
+    _install_pinned,
+    _run,
+    _site_packages,
+    environments,
+    made_once,
+)
 from sitekit.testing.fence_runner import expected_outputs
 
 KERNEL_PACKAGES = ("ipykernel",)
@@ -47,17 +52,14 @@ def kernel_layer() -> Path:
     lock_file = ROOT / "requirements.lock"
     key = build_cache.key(sys.version, lock_file.read_text(encoding="utf-8"), KERNEL_PACKAGES)
     home = build_cache.directory("reader-kernel") / key
-    layer, done = home / "site", home / "done"
-    home.mkdir(parents=True, exist_ok=True)
-    with (home / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(layer, ignore_errors=True)
-            torch_venv, _ = environments()
-            python = str(torch_venv / "bin" / "python")
-            pip = [python, "-m", "pip", "install", "--quiet", "-c", str(lock_file)]
-            _run([*pip, "--target", str(layer), *_pins(*KERNEL_PACKAGES)])
-            done.touch()
+    layer = home / "site"
+
+    def make() -> None:
+        shutil.rmtree(layer, ignore_errors=True)
+        torch_venv, _ = environments()
+        _install_pinned(torch_venv / "bin" / "python", layer, KERNEL_PACKAGES)
+
+    made_once(home / "lock", home / "done", make)
     return layer
 
 

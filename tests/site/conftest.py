@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sitekit.testing.build import build_site, site_cache
-from sitekit.testing.copy_blocks import ReaderPython, environments, reader_installs
+from sitekit.testing.copy_blocks import ReaderPython, environments, made_once, reader_installs
 from sitekit.testing.pytest_plugin import shared_builds
 from sitekit.testing.serving import launch_chromium, serve
 
@@ -102,19 +101,19 @@ def readers(
     if "PYTEST_XDIST_WORKER" in os.environ:
         shared = shared.parent
     venvs = {False: shared / "reader", True: shared / "reader-extras"}
-    with (shared / "reader.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "reader.made").exists():
-            served = reader_installs(built_site, site_url, shared)
-            environments()  # the cached layers, before two threads need them
-            with ThreadPoolExecutor(max_workers=2) as pool:  # pip waits on I/O much of the time
-                made = [
-                    pool.submit(ReaderPython.create, venv, served[extras], with_extras=extras)
-                    for extras, venv in venvs.items()
-                ]
-                for future in made:
-                    future.result()
-            (shared / "reader.made").touch()
+
+    def make() -> None:
+        served = reader_installs(built_site, site_url, shared)
+        environments()  # the cached layers, before two threads need them
+        with ThreadPoolExecutor(max_workers=2) as pool:  # pip waits on I/O much of the time
+            made = [
+                pool.submit(ReaderPython.create, venv, served[extras], with_extras=extras)
+                for extras, venv in venvs.items()
+            ]
+            for future in made:
+                future.result()
+
+    made_once(shared / "reader.lock", shared / "reader.made", make)
     pythons = {
         extras: ReaderPython(venv, venv / "bin" / "python") for extras, venv in venvs.items()
     }
