@@ -19,13 +19,13 @@ setup: $(READY)
 # Everything the site and the tests need, pinned: Python packages (requirements.lock), that is
 # the reader's package with its extras and the site's machinery (sitekit/pyproject.toml), both
 # editable; KaTeX (package-lock.json), a headless Chromium, and the reader's PyTorch for the
-# copy test.
+# notebooks' kernels.
 $(READY): pyproject.toml sitekit/pyproject.toml requirements.lock package.json package-lock.json tools/install-browser.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[figures,experiment]" -e "./sitekit[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	tools/install-browser.sh $(BIN)/python
-	$(BIN)/python -m sitekit.testing.copy_blocks  # the copy test's cached PyTorch (~/.cache/cnn-study-questions/reader)
+	$(BIN)/python -m sitekit.testing.reader  # the reader's cached PyTorch (~/.cache/cnn-study-questions/reader)
 	touch $@
 
 # --dirty: an edited page alone is rebuilt; any other change rebuilds every page (sitekit-quick-serve).

@@ -1,8 +1,8 @@
 """What Material's copy button copies from each code block of a built page, read from its HTML.
 
 Shared by the build (``sitekit/plugins/notebooks.py`` makes a page's notebook cells of it) and
-the tests (``sitekit/testing/copy_blocks.py`` runs it as a reader pastes it), so the two read
-the same text. Material (``content.code.copy``) puts a button on every ``pre > code``; a click
+the tests (``sitekit/testing/reader.py`` checks it as a reader pastes it), so the two read the
+same text. Material (``content.code.copy``) puts a button on every ``pre > code``; a click
 copies the ``code`` element's ``innerText`` while the element carries ``data-md-copying``, whose
 stylesheet rule hides code annotations (``.md-annotation``), and trims trailing whitespace
 (``text.trimEnd()``); a ``data-copy`` attribute on an enclosing element replaces the text

@@ -11,7 +11,7 @@ the blocks both ways, pairs them by line, and sorts every Python block into
   two: the module's ``imports`` section, then the core), each naming a
   ``snippets/<module>.py`` that has its mirrored ``tests/test_<module>.py``;
 * ``marked`` — a ``{.python .no-run notest}`` block: shown on purpose not to run (an error, say);
-  the copy test (``tests/site/test_copy.py``) counts it too;
+  the copy gate (``tests/site/test_copy.py``) counts it too;
 * ``unchecked`` — anything else: the gate fails and names it.
 """
 

@@ -5,7 +5,7 @@ Python code; ``tests/site/test_notebooks.py`` runs them here.
 
 * ``kernel_layer`` is ipykernel and what it needs, installed once (with ``requirements.lock``
   as constraints) into a directory of the build cache, beside the reader's PyTorch
-  (``sitekit/testing/copy_blocks.py``: ``environments``).
+  (``sitekit/testing/reader.py``: ``environments``).
 * ``kernel_python`` makes a virtual environment that is the reader's (PyTorch and the site's
   wheel, as ``ReaderPython`` installed them) with that layer after it on ``sys.path``: nothing
   is installed again, the reader's packages come first, and the project tree is not there.
@@ -28,14 +28,14 @@ import nbformat
 
 from sitekit import ROOT
 from sitekit.plugins import build_cache
-from sitekit.testing.copy_blocks import (
-    _install_pinned,
-    _run,
-    _site_packages,
-    environments,
-    made_once,
-)
 from sitekit.testing.fence_runner import expected_outputs
+from sitekit.testing.reader import (
+    environments,
+    install_pinned,
+    made_once,
+    run_command,
+    site_packages,
+)
 
 KERNEL_PACKAGES = ("ipykernel",)
 KERNEL_NAME = "reader"
@@ -57,7 +57,7 @@ def kernel_layer() -> Path:
     def make() -> None:
         shutil.rmtree(layer, ignore_errors=True)
         torch_venv, _ = environments()
-        _install_pinned(torch_venv / "bin" / "python", layer, KERNEL_PACKAGES)
+        install_pinned(torch_venv / "bin" / "python", layer, KERNEL_PACKAGES)
 
     made_once(home / "lock", home / "done", make)
     return layer
@@ -70,10 +70,10 @@ def kernel_python(reader_python: Path, venv: Path) -> Path:
     site-packages as a site directory (so its own ``.pth`` layers, PyTorch and the extras,
     follow it), and the next line appends the kernel's layer after all of them.
     """
-    reader_site = _site_packages(reader_python.parent.parent)
+    reader_site = site_packages(reader_python.parent.parent)
     shutil.rmtree(venv, ignore_errors=True)
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
-    (_site_packages(venv) / "_reader_kernel.pth").write_text(
+    run_command([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    (site_packages(venv) / "_reader_kernel.pth").write_text(
         f"import site; site.addsitedir({str(reader_site)!r})\n{kernel_layer()}\n",
         encoding="utf-8",
     )

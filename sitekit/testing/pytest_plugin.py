@@ -145,7 +145,7 @@ def schedule_rank(item: pytest.Item) -> int:
        workers run them while the site is still being built in the background;
     1. a group of tests (``xdist_group``): the tests of one page in the browser, of the
        explorer, of one search page, of one reduced experiment run;
-    2. the other tests of the built site (the copy test's pages, the site's gates);
+    2. the other tests of the built site (the notebooks, the site's gates);
     3. the unit tests and docstring examples: hundreds of short tests, which keep both workers
        busy to the end, where one long test would leave the other worker idle.
     """
@@ -226,13 +226,13 @@ def _links_summary(terminalreporter) -> None:
 
 
 def _copy_summary(terminalreporter) -> None:
-    from sitekit.testing.copy_blocks import SUMMARY_PROPERTY
+    from sitekit.testing.reader import SUMMARY_PROPERTY
 
     copied = _recorded_counts(terminalreporter, SUMMARY_PROPERTY)
     if not copied:
         return
     terminalreporter.section("Code blocks as a reader copies them (tests/site/test_copy.py)")
-    counted = ("blocks", "ran", "matched", "marked", "signatures")
+    counted = ("blocks", "python", "marked", "signatures")
     for language in ("zh", "en"):
         pages = sorted(
             (pair for pair in copied if pair[0]["page"].startswith("/en/") == (language == "en")),
@@ -241,13 +241,14 @@ def _copy_summary(terminalreporter) -> None:
         totals = dict.fromkeys(counted, 0)
         for counts, outcome in pages:
             numbers = ", ".join(f"{key} {counts[key]}" for key in counted)
-            if "run_as" in counts:  # its blocks are its twin's: run there (test_copy.py)
-                numbers += f"; the same blocks as {counts['run_as']}, run there"
             terminalreporter.write_line(f"{language} {counts['page']}: {numbers} ({outcome})")
             totals = {key: totals[key] + counts[key] for key in counted}
         if pages:
             numbers = ", ".join(f"{key} {totals[key]}" for key in counted)
-            terminalreporter.write_line(f"{language} all {len(pages)} pages: {numbers}")
+            terminalreporter.write_line(
+                f"{language} all {len(pages)} pages: {numbers}; every Python block is plain "
+                "Python and imports only what the reader installed (run in the notebooks below)"
+            )
 
 
 def _notebooks_summary(terminalreporter) -> None:

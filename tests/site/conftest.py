@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sitekit.testing.build import build_site, site_cache
-from sitekit.testing.copy_blocks import ReaderPython, environments, made_once, reader_installs
 from sitekit.testing.pytest_plugin import shared_builds
+from sitekit.testing.reader import ReaderPython, environments, made_once, reader_installs
 from sitekit.testing.serving import launch_chromium, serve
 
 if TYPE_CHECKING:
@@ -93,10 +93,10 @@ def visit(request: pytest.FixtureRequest, tab: Tab, site_url: str) -> Iterator[V
 @pytest.fixture(scope="session")
 def readers(
     built_site: Path, site_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[bool, ReaderPython]]:
+) -> dict[bool, ReaderPython]:
     """The reader's interpreter, plain (``False``) and with the extras (``True``), made once
     per test run and shared by the workers: a fresh virtual environment where the home page's
-    install commands (``sitekit.testing.copy_blocks.reader_installs``) ran."""
+    install commands (``sitekit.testing.reader.reader_installs``) ran."""
     shared = tmp_path_factory.getbasetemp()
     if "PYTEST_XDIST_WORKER" in os.environ:
         shared = shared.parent
@@ -114,9 +114,4 @@ def readers(
                 future.result()
 
     made_once(shared / "reader.lock", shared / "reader.made", make)
-    pythons = {
-        extras: ReaderPython(venv, venv / "bin" / "python") for extras, venv in venvs.items()
-    }
-    yield pythons
-    for python in pythons.values():
-        python.close()
+    return {extras: ReaderPython(venv, venv / "bin" / "python") for extras, venv in venvs.items()}

@@ -1,40 +1,42 @@
-"""Gate: every code block of every built page runs as a reader copies it.
+"""Gate: what a reader copies from a page runs in a plain Python, as it runs in the notebook.
 
-For each page of both languages: the blocks' text as Material's copy button gives it, run in
-page order in one fresh interpreter of a virtual environment set up only as the home page says,
-from a temporary directory; each block must run and print what its ``#>`` lines show. Blocks
-marked ``no-run`` are counted. The counts are printed at the end of the run (the pytest plugin,
-``sitekit/testing/pytest_plugin.py``). An English page whose copied blocks are exactly its
-Chinese twin's (the twin gate makes them so) is counted, not run a second time: running the
-twin ran the same text in the same environment.
+A page's Python blocks run once as a reader runs them, in the reader's Python: its notebook's
+code cells are exactly what the copy buttons copy, and the English notebooks run top to bottom in
+a Jupyter kernel of that Python, each cell printing its ``#>`` lines
+(``tests/site/test_notebooks.py``; a Chinese notebook holds its twin's cells). The kernel is the
+reader's virtual environment (PyTorch, then the site's wheel, installed only as the home page
+says) with ipykernel's packages after the reader's. What a reader who pastes the blocks into a
+plain ``python`` needs beyond that is checked here, for every page of both languages:
 
-Each page runs in a process forked from the reader's interpreter once it has imported PyTorch
-(``ReaderPython.run``), which is what a fresh interpreter is after a page's first block; the
-test pages below run both ways and must come out the same.
+* in Chromium, each copy button copies the block as it is read from the HTML (``copied_blocks``);
+* each block is Python, marked ``no-run`` or a signature;
+* each Python block is plain Python: it compiles without IPython (no ``%`` or ``!`` line, no
+  top-level ``await``), which a kernel would accept;
+* every module a block imports is found in the reader's Python without the kernel's packages
+  (with the extras where the page shows their install command), and so is every module the
+  installed package imports: a module that only the kernel brings would otherwise pass unseen.
 
-The reader installs the wheel the site serves, with the home page's commands. With
-``SITEKIT_READER_INSTALL=clone`` in the environment the reader runs ``pip install <a clone>``
-(and ``pip install "<a clone>[extras]"``) instead: the same gate, for the package as a clone of
-the repository installs it.
+With ``SITEKIT_READER_INSTALL=clone`` in the environment the reader runs ``pip install <a clone>``
+(and ``pip install "<a clone>[extras]"``) instead of the site's wheel: the same gates, and the
+notebooks' kernels, for the package as a clone of the repository installs it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from pathlib import Path
 
 import pytest
 
-from sitekit.testing.build import page_urls, twin_url
-from sitekit.testing.copy_blocks import (
+from sitekit.copy_button import copied_blocks
+from sitekit.testing.build import page_urls
+from sitekit.testing.reader import (
     SUMMARY_PROPERTY,
-    PageResult,
-    ReaderPython,
-    copied_blocks,
+    imported_modules,
+    missing_modules,
     needs_extras,
     page_html,
-    run_page,
+    paste_problems,
+    site_packages,
 )
 from sitekit.testing.visits import visit_params
 
@@ -43,83 +45,47 @@ PAGES = page_urls("zh") + page_urls("en")
 
 
 @pytest.mark.parametrize("url", PAGES, ids=[f"/{url}" for url in PAGES])
-def test_every_block_runs_as_copied(url, built_site, readers, tmp_path, record_property):
-    # A page that needs the extras shows their install command, and its reader runs it; one that
-    # needs them without showing it fails here, in the plain reader's environment.
-    with_extras = needs_extras(built_site, url)
-    html = page_html(built_site, url)
-    if url.startswith("en/") and same_blocks_as_twin(built_site, url):
-        # Its twin runs these very blocks, in the same order and the same reader environment.
-        counts = json.loads(counted_page(f"/{url}", html).counts())
-        record_property(SUMMARY_PROPERTY, json.dumps({**counts, "run_as": f"/{twin_url(url)}"}))
-        return
-    result = run_page(f"/{url}", html, readers[with_extras], tmp_path)
+def test_every_block_can_be_pasted_into_the_readers_python(
+    url, built_site, readers, record_property
+):
+    # A page that needs the extras shows their install command, and its reader has them; one
+    # that imports them without showing it fails here, in the plain reader's environment.
+    python = readers[needs_extras(built_site, url)].python
+    result = paste_problems(f"/{url}", page_html(built_site, url), python)
     record_property(SUMMARY_PROPERTY, result.counts())
-    assert result.problems == [], "\n\n".join(result.problems)
-    assert result.ran == result.matched
+    assert result.problems == [], "\n".join(result.problems)
 
 
-def same_blocks_as_twin(site: Path, url: str) -> bool:
-    """Whether ``url`` copies exactly what its Chinese twin copies (text and kind, in order).
-
-    Then running the twin's blocks (in the same reader environment, since both show the same
-    install commands) ran these; the copy test runs an English page only where its blocks differ.
-    """
-    twin = twin_url(url)
-    return copied_blocks(page_html(site, url)) == copied_blocks(page_html(site, twin))
-
-
-def counted_page(page: str, html: str) -> PageResult:
-    """A page's counts without running it (its twin ran the same blocks): ``ran`` is 0."""
-    result = PageResult(page)
-    for block in copied_blocks(html):
-        result.blocks += 1
-        result.marked += block.kind == "marked"
-        result.signatures += block.kind == "signature"
-    return result
+def test_the_installed_package_imports_only_what_the_reader_installed(readers):
+    """Every module the package's files import is in the reader's Python with the extras."""
+    reader = readers[True]
+    files = sorted((site_packages(reader.venv) / "snippets").rglob("*.py"))
+    assert len(files) > 10
+    names = set().union(*(imported_modules(file.read_text(encoding="utf-8")) for file in files))
+    assert {"torch", "snippets", "json"} <= names
+    assert missing_modules(reader.python, names) == []
 
 
-def test_an_english_page_runs_only_where_its_blocks_differ_from_its_twin(built_site):
-    """The English pages' blocks are their twins' (the twin gate); a changed one is run."""
-    english = [url for url in PAGES if url.startswith("en/")]
-    assert all(same_blocks_as_twin(built_site, url) for url in english)
-    html = page_html(built_site, "en/losses/")
-    assert "2.419368" in html  # an output the first block shows
-    html = html.replace("2.419368", "2.419369", 1)
-    assert copied_blocks(html) != copied_blocks(page_html(built_site, "losses/"))
+def test_a_block_that_only_a_kernel_could_run_fails(readers):
+    """Every way a block can need more than a plain Python and the home page's install."""
+    html = (FIXTURES / "broken.html").read_text(encoding="utf-8")
+    result = paste_problems("broken", html, readers[False].python)
+    assert (result.blocks, result.python, result.marked, result.signatures) == (8, 5, 1, 1)
+    assert result.problems == [
+        "block 2 is not plain Python: invalid syntax (<copied block 2>, line 1)",
+        "block 3 is not plain Python: 'await' outside function (<copied block 3>, line 3)",
+        "block 6 (bash) is not Python and not marked no-run: 'echo not marked'",
+        "block 1 imports IPython, which the reader's Python does not have",
+        "block 4 imports matplotlib, which the reader's Python does not have",
+        "block 4 imports sitekit, which the reader's Python does not have",
+    ]
 
 
-def both_ways(page: str, python: ReaderPython, tmp_path: Path) -> PageResult:
-    """``page`` (a fixture) run in a fresh interpreter and forked from PyTorch's: the same."""
-    html = (FIXTURES / page).read_text(encoding="utf-8")
-    fresh = run_page(page, html, python.python, tmp_path / "fresh")
-    forked = run_page(page, html, python, tmp_path / "forked")
-    assert dataclasses.asdict(forked) == dataclasses.asdict(fresh)
-    return forked
-
-
-def test_a_broken_page_fails(readers, tmp_path):
-    """Every way a block can break is caught, and the other blocks still run."""
-    result = both_ways("broken.html", readers[False], tmp_path)
-    problems = "\n".join(result.problems)
-    assert (result.blocks, result.ran, result.matched, result.marked, result.signatures) == (
-        8,
-        3,
-        2,
-        1,
-        1,
-    ), result.summary()
-    assert "shown under it (#>): ['3']" in problems  # wrong output
-    assert "NameError: name 'torch' is not defined" in problems  # a name no block defines
-    assert "No module named 'sitekit'" in problems  # the project tree is not importable
-    assert "block 6 (bash) is not Python and not marked no-run" in problems
-    assert len(result.problems) == 4
-
-
-def test_a_good_page_passes_with_torch_and_the_wheel_only(readers, tmp_path):
-    result = both_ways("good.html", readers[False], tmp_path)
+def test_a_good_page_pastes_with_torch_and_the_wheel_only(readers):
+    html = (FIXTURES / "good.html").read_text(encoding="utf-8")
+    result = paste_problems("good", html, readers[False].python)
     assert result.problems == []
-    assert (result.ran, result.matched, result.marked) == (4, 4, 1)
+    assert (result.blocks, result.python, result.marked) == (4, 3, 1)
 
 
 def test_the_copied_text_is_the_code_without_annotations():
@@ -168,6 +134,6 @@ COPY_BUTTON_TEXTS = """async () => {
 @pytest.mark.browser
 @pytest.mark.parametrize("visit", visit_params(PAGES), indirect=True)
 def test_the_blocks_read_from_the_html_are_what_the_copy_buttons_copy(visit, built_site):
-    """The copy test reads the HTML; Chromium shows that this is what a click would copy."""
+    """The gates read the HTML; Chromium shows that this is what a click would copy."""
     clicked = visit.page.evaluate(COPY_BUTTON_TEXTS)
     assert clicked == [block.text for block in copied_blocks(page_html(built_site, visit.url))]

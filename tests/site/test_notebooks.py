@@ -9,11 +9,12 @@ from the built site:
   formulas and figures in Markdown, and starts by installing the package with the page's own
   install command (the home page's plain one where the page shows none);
 * every English notebook runs top to bottom in a Jupyter kernel of the reader's Python
-  (PyTorch and the wheel the site publishes, as ``tests/site/test_copy.py`` makes it, plus
-  ipykernel: ``sitekit/testing/kernel.py``), and each cell prints what its ``#>`` lines show;
+  (PyTorch and the wheel the site publishes, as the home page says, plus ipykernel after them:
+  ``sitekit/testing/kernel.py``), and each cell prints what its ``#>`` lines show; this is
+  where the pages' code runs as a reader runs it (``tests/site/test_copy.py`` checks what a
+  plain ``python`` needs besides);
 * every Chinese notebook holds the same code cells as its English twin, so running the English
-  ones ran them (the copy test runs the Chinese pages' blocks, and skips their English twins:
-  each language's code is run by one gate).
+  ones ran them.
 
 The counts are printed at the end of the run (``sitekit/testing/pytest_plugin.py``).
 """
@@ -33,18 +34,18 @@ import pytest
 from sitekit.copy_button import copied_blocks
 from sitekit.plugins.notebooks import make_notebook, page_cells
 from sitekit.testing.build import page_urls, twin_url
-from sitekit.testing.copy_blocks import (
-    CANONICAL,
-    documented_installs,
-    install_commands,
-    needs_extras,
-    page_html,
-)
 from sitekit.testing.kernel import (
     SUMMARY_PROPERTY,
     install_cell,
     kernel_python,
     run_notebook,
+)
+from sitekit.testing.reader import (
+    CANONICAL,
+    documented_installs,
+    install_commands,
+    needs_extras,
+    page_html,
 )
 
 FIXTURES = Path(__file__).with_name("fixtures") / "notebooks"

@@ -40,7 +40,7 @@ def is_sys_path(node: ast.AST) -> bool:
 
 
 def sys_path_edits(source: str) -> list[int]:
-    """Lines that change ``sys.path`` (reading it, as the copy test's harness does, is fine)."""
+    """Lines that change ``sys.path`` (reading it, as the kernel's probe does, is fine)."""
     lines = []
     for node in ast.walk(ast.parse(source)):
         if (

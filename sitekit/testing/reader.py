@@ -1,23 +1,22 @@
-"""Do what a reader does: copy every code block of a built page and run them in a fresh Python.
+"""The reader's Python: a virtual environment set up only as the home page says, and its checks.
 
-* ``copied_blocks`` (``sitekit/copy_button.py``) reads a built page's HTML and returns the text
-  that Material's copy button puts on the clipboard for each block.
-* ``ReaderPython`` is the reader's interpreter: a virtual environment set up only as the home page
-  says (PyTorch, then ``pip install`` of the wheel that the built site publishes), nothing from
-  the project tree on ``sys.path``. The slow part, PyTorch (and the published extras), is
-  installed once into a cache keyed by its pins (``environments``); each test run makes a fresh
-  environment on top of it and installs the wheel with the page's own command.
-* ``run_page`` runs a page's blocks in page order in one new interpreter (``copy_harness.py``)
-  and checks each block's output against its ``#>`` lines with ``sitekit/testing/fence_runner.py``.
-  Blocks whose fence has the class ``no-run`` are counted, not run; mkdocstrings' signature
-  blocks (``doc-signature``) are counted as signatures. Given a ``ReaderPython``, the new
-  interpreter is a process forked from one that has imported PyTorch (``ReaderPython.run``):
-  a fresh interpreter's first second goes to importing PyTorch, and a test session runs many
-  pages.
+* ``ReaderPython`` is the reader's interpreter: PyTorch, then ``pip install`` of the wheel that
+  the built site publishes (with the extras where a page shows their command), nothing from the
+  project tree on ``sys.path``. The slow part, PyTorch (and the published extras), is installed
+  once into a cache keyed by its pins (``environments``); each test run makes a fresh
+  environment on top of it and installs the wheel with the home page's own commands.
+* ``install_commands``, ``documented_installs``, ``needs_extras``: what a built page says to
+  install, read from its HTML.
+* ``paste_problems`` checks what a reader copies from a page (``sitekit/copy_button.py``) for
+  what running it in a plain ``python`` needs beyond what the notebooks' kernel shows
+  (``sitekit/testing/kernel.py`` runs the same blocks): every block is Python or marked, every
+  Python block compiles without IPython, and every module it imports is found in the reader's
+  Python, without the kernel's own packages.
 """
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import functools
 import json
@@ -36,10 +35,8 @@ from sitekit.plugins import build_cache
 from sitekit.plugins.notebooks import install_lines
 from sitekit.plugins.wheel import extras_requirement, project_metadata
 from sitekit.testing.build import clone, site_wheel
-from sitekit.testing.fence_runner import check_printed
 
-HARNESS = Path(__file__).with_name("copy_harness.py")
-SUMMARY_PROPERTY = "copy_blocks"  # each page's counts, printed after the run (pytest_plugin.py)
+SUMMARY_PROPERTY = "copied_blocks"  # each page's counts, printed after the run (pytest_plugin.py)
 
 
 # --- The reader's Python ---------------------------------------------------------------------
@@ -57,11 +54,11 @@ def _extras_requirements() -> list[str]:
     return [requirement for extra in optional.values() for requirement in extra]
 
 
-def _site_packages(venv: Path) -> Path:
+def site_packages(venv: Path) -> Path:
     return next((venv / "lib").glob("python3.*/site-packages"))
 
 
-def _run(command: list[str], **kwargs) -> None:
+def run_command(command: list[str], **kwargs) -> None:
     result = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
@@ -82,12 +79,12 @@ def made_once(lock: Path, done: Path, make: Callable[[], object]) -> None:
             done.touch()
 
 
-def _install_pinned(python: Path, target: Path, names: Sequence[str]) -> None:
+def install_pinned(python: Path, target: Path, names: Sequence[str]) -> None:
     """``pip install`` of ``names`` at their ``requirements.lock`` pins into the directory
     ``target``, with ``python``'s pip."""
     lock_file = ROOT / "requirements.lock"
     pip = [str(python), "-m", "pip", "install", "--quiet", "-c", str(lock_file)]
-    _run([*pip, "--target", str(target), *_pins(*names)])
+    run_command([*pip, "--target", str(target), *_pins(*names)])
 
 
 def environments() -> tuple[Path, Path]:
@@ -109,13 +106,13 @@ def environments() -> tuple[Path, Path]:
     def make() -> None:
         shutil.rmtree(torch_venv, ignore_errors=True)
         shutil.rmtree(extras_dir, ignore_errors=True)
-        _run([sys.executable, "-m", "venv", str(torch_venv)])
+        run_command([sys.executable, "-m", "venv", str(torch_venv)])
         python = torch_venv / "bin" / "python"
-        _run(
+        run_command(
             [str(python), "-m", "pip", "install", "--quiet", "-c", str(lock_file), *_pins("torch")]
         )
         # The extras go to their own directory, so the plain reader never sees them.
-        _install_pinned(python, extras_dir, names)
+        install_pinned(python, extras_dir, names)
 
     made_once(home / "lock", home / "done", make)
     return torch_venv, extras_dir
@@ -127,7 +124,6 @@ class ReaderPython:
 
     venv: Path
     python: Path
-    _server: subprocess.Popen | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def create(cls, venv: Path, install: str, with_extras: bool) -> ReaderPython:
@@ -138,57 +134,16 @@ class ReaderPython:
         """
         torch_venv, extras_dir = environments()
         shutil.rmtree(venv, ignore_errors=True)
-        _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
-        layers = [_site_packages(torch_venv)] + ([extras_dir] if with_extras else [])
-        (_site_packages(venv) / "_reader_layers.pth").write_text(
+        run_command([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+        layers = [site_packages(torch_venv)] + ([extras_dir] if with_extras else [])
+        (site_packages(venv) / "_reader_layers.pth").write_text(
             "".join(f"{layer}\n" for layer in layers), encoding="utf-8"
         )
         python = venv / "bin" / "python"
         arguments = _pip_arguments(install)
         pip = [str(torch_venv / "bin" / "python"), "-m", "pip", "--python", str(python)]
-        _run([*pip, *arguments], cwd=venv)
+        run_command([*pip, *arguments], cwd=venv)
         return cls(venv, python)
-
-    def run(self, stdin: str, cwd: Path, env: dict[str, str], timeout: float) -> Ran:
-        """What ``python -I -c <copy_harness.py>`` makes of ``stdin`` in ``cwd``, as a fork.
-
-        The first call starts the harness's fork server (``copy_harness.serve``) in ``env``;
-        each call then runs in a new process forked from it: a fresh interpreter's start,
-        PyTorch already imported. ``close`` stops the server.
-        """
-        if self._server is None:
-            self._server = subprocess.Popen(
-                [str(self.python), "-I", "-c", HARNESS.read_text(encoding="utf-8"), "serve"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # PyTorch's import warnings; a page's go to its answer
-                env=env,
-                text=True,
-            )
-        request = {"input": stdin, "cwd": str(cwd), "timeout": timeout}
-        self._server.stdin.write(json.dumps(request) + "\n")
-        self._server.stdin.flush()
-        answer = self._server.stdout.readline()
-        if not answer:
-            raise RuntimeError(f"the fork server of {self.python} stopped")
-        return Ran(**json.loads(answer))
-
-    def close(self) -> None:
-        """Stop the fork server, if ``run`` started one."""
-        if self._server is not None:
-            self._server.stdin.close()
-            self._server.wait(timeout=60)
-            self._server.stdout.close()
-            self._server = None
-
-
-@dataclass
-class Ran:
-    """What an interpreter run did: ``subprocess.run``'s answer, as far as ``run_page`` reads it."""
-
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 def _pip_arguments(command: str) -> list[str]:
@@ -261,96 +216,81 @@ def reader_installs(site: Path, site_url: str, shared: Path) -> dict[bool, str]:
     return {False: plain.replace(root, site_url), True: extras.replace(root, site_url)}
 
 
-# --- Running a page ----------------------------------------------------------------------------
+# --- What pasting a page's blocks into a plain Python needs -----------------------------------
+
+FIND_MODULES = """import importlib.util, json, sys
+names = json.loads(sys.argv[1])
+print(json.dumps([name for name in names if importlib.util.find_spec(name) is None]))"""
 
 
 @dataclass
-class PageResult:
-    """What happened to one page's blocks."""
+class PageBlocks:
+    """A page's code blocks as a reader copies them, counted, and what pasting them would meet."""
 
     page: str
     blocks: int = 0
-    ran: int = 0
-    matched: int = 0
+    python: int = 0
     marked: int = 0
     signatures: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        return (
-            f"{self.page}: {self.blocks} blocks, ran {self.ran}, matched {self.matched}, "
-            f"marked {self.marked}, signatures {self.signatures}"
-        )
-
     def counts(self) -> str:
         """The counts as JSON, for the end-of-run summary (``pytest_plugin.py``)."""
-        fields = ("page", "blocks", "ran", "matched", "marked", "signatures")
+        fields = ("page", "blocks", "python", "marked", "signatures")
         return json.dumps({name: getattr(self, name) for name in fields})
 
 
-def run_page(
-    page: str, html: str, python: Path | ReaderPython, workdir: Path, timeout: float = 900
-) -> PageResult:
-    """Run the copied Python blocks of ``html`` in page order in one fresh ``python``.
+def imported_modules(source: str) -> set[str]:
+    """The top-level names of the modules ``source`` imports (absolute imports, anywhere)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
 
-    ``python`` is an interpreter, started anew; or a ``ReaderPython``, whose fork server gives
-    the fresh process (``ReaderPython.run``).
-    """
-    result = PageResult(page)
-    blocks = copied_blocks(html)
-    result.blocks = len(blocks)
-    to_run: list[tuple[int, str]] = []
-    for number, block in enumerate(blocks, start=1):
+
+def missing_modules(python: Path, names: set[str]) -> list[str]:
+    """Those of ``names`` that ``python`` (isolated: no current directory, no PYTHON* variables)
+    finds no module for, sorted."""
+    command = [str(python), "-I", "-c", FIND_MODULES, json.dumps(sorted(names))]
+    found = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(found.stdout)
+
+
+def paste_problems(page: str, html: str, python: Path) -> PageBlocks:
+    """What pasting the page's copied blocks into ``python`` needs beyond running them in its
+    notebook's kernel: each block Python (or marked no-run, or a signature), plain Python (it
+    compiles without IPython's ``%`` and ``!`` lines or top-level ``await``), and every module it
+    imports found in ``python``, which has no kernel packages."""
+    result = PageBlocks(page)
+    imports: dict[str, list[int]] = {}
+    for number, block in enumerate(copied_blocks(html), start=1):
+        result.blocks += 1
         if block.kind == "marked":
             result.marked += 1
         elif block.kind == "signature":
             result.signatures += 1
-        elif block.kind == "python":
-            to_run.append((number, block.text))
-        else:
+        elif block.kind != "python":
             result.problems.append(
                 f"block {number} ({block.language or 'no language'}) is not Python and not "
                 f"marked {NO_RUN}: {block.text[:60]!r}"
             )
-    if not to_run:
-        return result
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
-    env["MPLBACKEND"] = "Agg"
-    request = json.dumps({"blocks": to_run})
-    if isinstance(python, ReaderPython):
-        process = python.run(request, workdir, env, timeout)
-    else:
-        process = subprocess.run(
-            [str(python), "-I", "-c", HARNESS.read_text(encoding="utf-8")],
-            input=request,
-            capture_output=True,
-            text=True,
-            cwd=workdir,
-            env=env,
-            timeout=timeout,
-        )
-    if process.returncode != 0:
-        result.problems.append(f"the interpreter failed:\n{process.stderr[-3000:]}")
-        return result
-    report = json.loads(process.stdout)
-    leaks = [entry for entry in report["sys_path"] if entry and Path(entry).is_relative_to(ROOT)]
-    if leaks:
-        result.problems.append(f"the project tree is on sys.path: {leaks}")
-    for (number, text), outcome in zip(to_run, report["blocks"], strict=True):
-        if outcome["error"] is not None:
-            result.problems.append(f"block {number} raised:\n{outcome['error'].rstrip()}")
-            continue
-        result.ran += 1
-        printed: dict[int | None, list[str]] = {}
-        for line, written in outcome["printed"]:
-            printed.setdefault(line, []).append(written)
-        try:
-            check_printed(text, printed, f"{page} block {number}")
-        except AssertionError as mismatch:
-            result.problems.append(str(mismatch))
         else:
-            result.matched += 1
+            result.python += 1
+            try:
+                compile(block.text, f"<copied block {number}>", "exec")
+            except SyntaxError as error:
+                result.problems.append(f"block {number} is not plain Python: {error}")
+                continue
+            for name in imported_modules(block.text):
+                imports.setdefault(name, []).append(number)
+    if imports:
+        for name in missing_modules(python, set(imports)):
+            result.problems.append(
+                f"block {imports[name][0]} imports {name}, which the reader's Python does not have"
+            )
     return result
 
 
