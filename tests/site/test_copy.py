@@ -104,16 +104,17 @@ def test_the_copied_text_is_the_code_without_annotations():
 # What Material 9.8's copy button puts on the clipboard (bundle.js: the `data-clipboard-target` of
 # each copy button, then `hs`): the code's innerText while it carries `data-md-copying` (the
 # stylesheet then hides annotations), or an enclosing `data-copy`, with trailing space trimmed.
-# With `content.lazy` a block gets its button when it scrolls into view, so each block is
-# scrolled to first, as a reader would, and its button awaited (a block without one fails); a
-# block inside a folded answer is unfolded first, as a reader opens it.
+# With `content.lazy` a block gets its button when it comes into view, so a block without one is
+# scrolled to, as a reader would, and its button awaited (a block that never gets one fails); a
+# block that came into view with an earlier one already has it. A block inside a folded answer
+# is unfolded first, as a reader opens it.
 COPY_BUTTON_TEXTS = """async () => {
   const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
   const texts = [];
   for (const pre of document.querySelectorAll('.highlight pre')) {
     for (let d = pre.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
-    pre.scrollIntoView();
-    let button = null;
+    let button = pre.querySelector('button[data-clipboard-target]');
+    if (!button) pre.scrollIntoView();
     for (let i = 0; i < 60 && !button; i++) {
       await frame();
       button = pre.querySelector('button[data-clipboard-target]');
