@@ -142,6 +142,9 @@ def run_notebook(
         client.execute(env=env)
     except Exception as error:  # the kernel died or a cell timed out: the rest did not run
         result.problems.append(f"the kernel failed: {type(error).__name__}: {error}")
+    finally:  # nbclient leaves running a kernel whose manager it was given; every cell has run
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
     for number, cell in enumerate(to_run.cells[:-1], start=1):
         errors = [output for output in cell.get("outputs", []) if output.output_type == "error"]
         if not cell.get("outputs") and cell.get("execution_count") is None:
