@@ -141,20 +141,30 @@ def test_axe_reports_a_broken_page(browser):
         assert f" {rule}:" in found, f"{rule} not reported:\n{found}"
 
 
-@pytest.mark.browser
-def test_the_dark_pass_catches_a_problem_only_dark_has(browser, site_url):
+def probed_problems(browser, site_url: str, url: str, css: str, probe: str) -> list[str]:
+    """The violations ``accessibility_problems`` finds on the page at ``url`` once the stylesheet
+    ``css`` is added and the script ``probe`` has added something to find."""
     context = browser.new_context(color_scheme="light")
     try:
         page = context.new_page()
-        page.goto(site_url + "en/glossary/", wait_until="load")
-        page.add_style_tag(content='[data-md-color-scheme="slate"] .probe { color: #4051b5 }')
-        page.evaluate(
-            "document.querySelector('article').insertAdjacentHTML("
-            "'beforeend', '<p class=\"probe\">Only dark mode makes this hard to read.</p>')"
-        )
-        found, _ = accessibility_problems(page, "en/glossary/")
+        page.goto(site_url + url, wait_until="load")
+        page.add_style_tag(content=css)
+        page.evaluate(probe)
+        return accessibility_problems(page, url)[0]
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_dark_pass_catches_a_problem_only_dark_has(browser, site_url):
+    found = probed_problems(
+        browser,
+        site_url,
+        "en/glossary/",
+        '[data-md-color-scheme="slate"] .probe { color: #4051b5 }',
+        "document.querySelector('article').insertAdjacentHTML("
+        "'beforeend', '<p class=\"probe\">Only dark mode makes this hard to read.</p>')",
+    )
     assert not [line for line in found if line.startswith("default:")], found
     assert [line for line in found if line.startswith("slate: serious color-contrast")], found
     assert all(".probe" in line for line in found), found
@@ -175,15 +185,13 @@ COPY_A_WORDY_FORMULA = """() => {
 @pytest.mark.browser
 def test_a_formula_styled_apart_is_still_checked(browser, site_url):
     """One token of each style is kept: a copy of a formula, styled apart, keeps its tokens."""
-    context = browser.new_context(color_scheme="light")
-    try:
-        page = context.new_page()
-        page.goto(site_url + "en/dilated-convolution/", wait_until="load")
-        page.add_style_tag(content=".probe math { color: #c8c8c8 }")
-        page.evaluate(COPY_A_WORDY_FORMULA)
-        found, _ = accessibility_problems(page, "en/dilated-convolution/")
-    finally:
-        context.close()
+    found = probed_problems(
+        browser,
+        site_url,
+        "en/dilated-convolution/",
+        ".probe math { color: #c8c8c8 }",
+        COPY_A_WORDY_FORMULA,
+    )
     assert [line for line in found if line.startswith("default: serious color-contrast")], found
     assert all(".probe" in line for line in found), found
 
