@@ -123,7 +123,10 @@ class ReaderPython:
     """A fresh virtual environment as the home page sets one up; ``python`` is its interpreter."""
 
     venv: Path
-    python: Path
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
 
     @classmethod
     def create(cls, venv: Path, install: str, with_extras: bool) -> ReaderPython:
@@ -139,11 +142,10 @@ class ReaderPython:
         (site_packages(venv) / "_reader_layers.pth").write_text(
             "".join(f"{layer}\n" for layer in layers), encoding="utf-8"
         )
-        python = venv / "bin" / "python"
-        arguments = _pip_arguments(install)
-        pip = [str(torch_venv / "bin" / "python"), "-m", "pip", "--python", str(python)]
-        run_command([*pip, *arguments], cwd=venv)
-        return cls(venv, python)
+        reader = cls(venv)
+        pip = [str(torch_venv / "bin" / "python"), "-m", "pip", "--python", str(reader.python)]
+        run_command([*pip, *_pip_arguments(install)], cwd=venv)
+        return reader
 
 
 def _pip_arguments(command: str) -> list[str]:
@@ -265,7 +267,7 @@ def paste_problems(page: str, html: str, python: Path) -> PageBlocks:
     compiles without IPython's ``%`` and ``!`` lines or top-level ``await``), and every module it
     imports found in ``python``, which has no kernel packages."""
     result = PageBlocks(page)
-    imports: dict[str, list[int]] = {}
+    first_block: dict[str, int] = {}  # module -> the first block that imports it
     for number, block in enumerate(copied_blocks(html), start=1):
         result.blocks += 1
         if block.kind == "marked":
@@ -285,11 +287,11 @@ def paste_problems(page: str, html: str, python: Path) -> PageBlocks:
                 result.problems.append(f"block {number} is not plain Python: {error}")
                 continue
             for name in imported_modules(block.text):
-                imports.setdefault(name, []).append(number)
-    if imports:
-        for name in missing_modules(python, set(imports)):
+                first_block.setdefault(name, number)
+    if first_block:
+        for name in missing_modules(python, set(first_block)):
             result.problems.append(
-                f"block {imports[name][0]} imports {name}, which the reader's Python does not have"
+                f"block {first_block[name]} imports {name}, which the reader's Python does not have"
             )
     return result
 

@@ -114,4 +114,4 @@ def readers(
                 future.result()
 
     made_once(shared / "reader.lock", shared / "reader.made", make)
-    return {extras: ReaderPython(venv, venv / "bin" / "python") for extras, venv in venvs.items()}
+    return {extras: ReaderPython(venv) for extras, venv in venvs.items()}
