@@ -1,3 +1,5 @@
+"""`snippets.checks`: a check returns what it accepts; its error names the argument and range."""
+
 import pytest
 import torch
 from torch import nn

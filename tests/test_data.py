@@ -1,3 +1,5 @@
+"""`snippets.data`: the committed results ship in the package and read back by name."""
+
 import json
 import zipfile
 

@@ -1,3 +1,5 @@
+"""`snippets.dense_experiment`: the run, and the dense-prediction page's claims on its results."""
+
 import json
 import math
 from dataclasses import asdict

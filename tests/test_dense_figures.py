@@ -1,3 +1,5 @@
+"""`snippets.dense_figures`: the dense-prediction figures draw the committed results."""
+
 import numpy as np
 import pytest
 

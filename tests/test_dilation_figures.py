@@ -1,3 +1,5 @@
+"""`snippets.dilation_figures`: both themes, and a torchvision ResNet-50's stage sizes."""
+
 from snippets.dilation_figures import ASPP_MAPS, COVERAGE_RATES, CROP, FIGURES, STAGES, stage_sizes
 from snippets.plotting import DARK, LIGHT
 

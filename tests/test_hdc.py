@@ -1,3 +1,5 @@
+"""`snippets.hdc`: the paper's HDC examples, and where the rule is exact, sufficient or safe."""
+
 import itertools
 
 import pytest

@@ -1,3 +1,5 @@
+"""`snippets.losses`: each hand-written loss equals PyTorch's, in value, gradient and edge cases."""
+
 import math
 import re
 from pathlib import Path

@@ -1,3 +1,5 @@
+"""`snippets.losses_figures`: the loss chapter's figures draw in both themes."""
+
 from snippets.losses_figures import FIGURES
 from snippets.plotting import DARK, LIGHT
 

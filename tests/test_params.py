@@ -1,3 +1,5 @@
+"""`snippets.params`: parameter counts, all or trainable only."""
+
 import pytest
 from torch import nn
 

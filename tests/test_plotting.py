@@ -1,3 +1,5 @@
+"""`snippets.plotting`: every committed figure is exactly what its code draws."""
+
 import pytest
 
 from snippets.plotting import DARK, FIGURES_DIR, LIGHT, all_figures, new_figure, save

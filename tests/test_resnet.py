@@ -1,3 +1,5 @@
+"""`snippets.resnet`: the paper's blocks and shortcuts, weight for weight with torchvision."""
+
 import pytest
 import torch
 from torch import nn

@@ -1,3 +1,5 @@
+"""`snippets.resnet_experiment`: the run, and the residual-networks page's claims on its results."""
+
 import itertools
 import math
 

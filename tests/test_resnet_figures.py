@@ -1,3 +1,5 @@
+"""`snippets.resnet_figures`: the residual-networks figures draw the committed results."""
+
 import pytest
 from matplotlib.figure import Figure
 

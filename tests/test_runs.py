@@ -1,3 +1,5 @@
+"""`snippets.runs`: jobs return in order, with PyTorch's thread count set and restored."""
+
 from snippets.runs import run_all
 
 

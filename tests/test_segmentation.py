@@ -1,3 +1,5 @@
+"""`snippets.segmentation`: scenes, masked loss, measures and models, on hand-made cases."""
+
 import pytest
 import torch
 from hypothesis import assume, given, settings
