@@ -16,8 +16,11 @@ import torch
 T = TypeVar("T")
 
 
-def check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
-    """Return ``value`` if it is an ``int`` (not a ``bool``) in ``[minimum, maximum]``.
+def check_int(
+    name: str, value: object, minimum: int, maximum: int | None = None, *, odd: bool = False
+) -> int:
+    """Return ``value`` if it is an ``int`` (not a ``bool``) in ``[minimum, maximum]``, and odd
+    where ``odd`` is set (a kernel size with a centre tap).
 
     ```python
     from snippets.checks import check_int
@@ -29,22 +32,29 @@ def check_int(name: str, value: object, minimum: int, maximum: int | None = None
     except ValueError as error:
         print(error)
     #> stride must be an integer >= 1, got 0
+    try:
+        check_int("kernel_size", 4, 1, odd=True)
+    except ValueError as error:
+        print(error)
+    #> kernel_size must be an odd integer >= 1, got 4
     ```
 
     Raises:
         TypeError: if ``value`` is not an integer.
-        ValueError: if ``value`` is outside the range.
+        ValueError: if ``value`` is outside the range, or even where ``odd`` is set.
     """
     allowed = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+    kind = "an odd integer" if odd else "an integer"
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer {allowed}, got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be an integer {allowed}, got {value}")
+        raise TypeError(f"{name} must be {kind} {allowed}, got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum) or (odd and value % 2 == 0):
+        raise ValueError(f"{name} must be {kind} {allowed}, got {value}")
     return value
 
 
-def check_int_list(name: str, values: object, minimum: int) -> list[int]:
-    """Return ``values`` as a list if it is a non-empty sequence of integers >= ``minimum``.
+def check_int_list(name: str, values: object, minimum: int, min_length: int = 1) -> list[int]:
+    """Return ``values`` as a list if it is a sequence of at least ``min_length`` integers, each
+    ``>= minimum``.
 
     ```python
     from snippets.checks import check_int_list
@@ -55,12 +65,17 @@ def check_int_list(name: str, values: object, minimum: int) -> list[int]:
 
     Raises:
         TypeError: if ``values`` is not a sequence (a string is not) or holds a non-integer.
-        ValueError: if ``values`` is empty or holds an integer below ``minimum``.
+        ValueError: if ``values`` is shorter than ``min_length`` or holds an integer below
+            ``minimum``.
     """
     if isinstance(values, str | bytes) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a sequence of integers >= {minimum}, got {values!r}")
     if len(values) == 0:
         raise ValueError(f"{name} must contain at least one integer >= {minimum}, got []")
+    if len(values) < min_length:
+        raise ValueError(
+            f"{name} must contain at least {min_length} integers >= {minimum}, got {len(values)}"
+        )
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{name} must contain integers >= {minimum}, got {value!r}")
@@ -112,6 +127,31 @@ def check_number(
     if low or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be a number {allowed}, got {value}")
     return float(value)
+
+
+def check_number_list(
+    name: str, values: object, min_length: int = 1, max_length: int | None = None
+) -> list[float]:
+    """Return ``values`` as a list of floats if it is a sequence of real numbers whose length is
+    in ``[min_length, max_length]``.
+
+    ```python
+    from snippets.checks import check_number_list
+
+    print(check_number_list("differences", (0.5, -1), 1, 20))
+    #> [0.5, -1.0]
+    ```
+
+    Raises:
+        TypeError: if ``values`` is not a sequence (a string is not) or holds a non-number.
+        ValueError: if its length is out of range.
+    """
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}")
+    allowed = f"at least {min_length}" if max_length is None else f"{min_length} to {max_length}"
+    if len(values) < min_length or (max_length is not None and len(values) > max_length):
+        raise ValueError(f"{name} must hold {allowed} numbers, got {len(values)}")
+    return [check_number(f"{name}[{index}]", value) for index, value in enumerate(values)]
 
 
 def check_bool(name: str, value: object) -> bool:

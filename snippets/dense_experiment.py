@@ -27,6 +27,7 @@ from snippets.checks import (
     check_int,
     check_int_list,
     check_number,
+    check_number_list,
     check_tensor,
     check_type,
 )
@@ -430,12 +431,7 @@ def sign_flip_p(differences: Sequence[float]) -> float:
         TypeError: if ``differences`` is not a sequence of numbers.
         ValueError: if it holds no number or more than 20.
     """
-    if isinstance(differences, str | bytes) or not isinstance(differences, Sequence):
-        raise TypeError(f"differences must be a sequence of numbers, got {differences!r}")
-    if not 1 <= len(differences) <= 20:
-        raise ValueError(f"differences must hold 1 to 20 numbers, got {len(differences)}")
-    for index, value in enumerate(differences):
-        check_number(f"differences[{index}]", value)
+    check_number_list("differences", differences, 1, 20)
     # --8<-- [start:sign_flip_p-body]
     observed = abs(math.fsum(differences))
     extreme = 0
@@ -488,15 +484,12 @@ def paired_difference(first: Sequence[float], second: Sequence[float]) -> Paired
         TypeError: if an argument is not a sequence of numbers.
         ValueError: if the lengths differ or there are fewer than 2 or more than 20 pairs.
     """
-    for name, values in (("first", first), ("second", second)):
-        if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-            raise TypeError(f"{name} must be a sequence of numbers, got {values!r}")
-        for index, value in enumerate(values):
-            check_number(f"{name}[{index}]", value)
-    if len(first) != len(second) or not 2 <= len(first) <= 20:
+    check_number_list("first", first, 2, 20)
+    check_number_list("second", second, 2, 20)
+    if len(first) != len(second):
         raise ValueError(
-            f"first and second must hold the same number (2 to 20) of values, got "
-            f"{len(first)} and {len(second)}"
+            f"first and second must hold the same number of values, got {len(first)} and "
+            f"{len(second)}"
         )
     # --8<-- [start:paired_difference-body]
     differences = [b - a for a, b in zip(first, second, strict=True)]

@@ -284,9 +284,7 @@ def residual_coverage(dilations: Sequence[int], kernel_size: int = 3) -> Coverag
         ValueError: if a value is smaller than 1 or ``kernel_size`` is even.
     """
     check_int_list("dilations", dilations, 1)
-    check_int("kernel_size", kernel_size, 1)
-    if kernel_size % 2 == 0:
-        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
+    check_int("kernel_size", kernel_size, 1, odd=True)
     # --8<-- [start:residual_coverage-body]
     paths = Counter({(0, 0): 1})  # offset (dy, dx) -> number of paths
     for rate in dilations:
@@ -577,9 +575,7 @@ def valid_tap_share(map_size: int, rate: int, kernel_size: int = 3) -> float:
     """
     check_int("map_size", map_size, 1)
     check_int("rate", rate, 1)
-    check_int("kernel_size", kernel_size, 1)
-    if kernel_size % 2 == 0:
-        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
+    check_int("kernel_size", kernel_size, 1, odd=True)
     # --8<-- [start:valid_tap_share-body]
     half = kernel_size // 2
     taps = [t * rate for t in range(-half, half + 1)]  # offsets of one row of the kernel
@@ -623,10 +619,8 @@ def conv_bn_relu(
     """
     check_int("in_channels", in_channels, 1)
     check_int("out_channels", out_channels, 1)
-    check_int("kernel_size", kernel_size, 1)
+    check_int("kernel_size", kernel_size, 1, odd=True)
     check_int("dilation", dilation, 1)
-    if kernel_size % 2 == 0:
-        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size}")
     # --8<-- [start:conv_bn_relu-body]
     conv = nn.Conv2d(
         in_channels,

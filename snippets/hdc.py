@@ -41,9 +41,7 @@ def hdc_m_values(dilations: Sequence[int]) -> list[int]:
         TypeError: if a rate is not an integer.
         ValueError: if a rate is smaller than 1 or there are fewer than 2 rates.
     """
-    check_int_list("dilations", dilations, 1)
-    if len(dilations) < 2:
-        raise ValueError(f"dilations must hold at least 2 rates, got {len(dilations)}")
+    check_int_list("dilations", dilations, 1, min_length=2)
     # --8<-- [start:hdc_m_values-body]
     m = dilations[-1]  # M_n = r_n
     values = [m]
@@ -149,9 +147,7 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCReport:
         TypeError: if a rate or the kernel size is not an integer.
         ValueError: if a value is smaller than 1 or there are fewer than 2 rates.
     """
-    check_int_list("dilations", dilations, 1)
-    if len(dilations) < 2:
-        raise ValueError(f"dilations must hold at least 2 rates, got {len(dilations)}")
+    check_int_list("dilations", dilations, 1, min_length=2)
     check_int("kernel_size", kernel_size, 1)
     # --8<-- [start:hdc_check-body]
     m_values = hdc_m_values(dilations)

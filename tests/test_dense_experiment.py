@@ -282,9 +282,10 @@ def test_paired_difference_counts_ties_as_neither_sign():
 @pytest.mark.parametrize(
     ("first", "second", "error", "match"),
     [
-        ([1.0, 2.0], [1.0], ValueError, "same number"),
-        ([1.0], [2.0], ValueError, "same number"),
-        ([1.0] * 21, [2.0] * 21, ValueError, "same number"),
+        ([1.0, 2.0], [1.0, 2.0, 3.0], ValueError, "^first and second must hold the same number"),
+        ([1.0, 2.0], [1.0], ValueError, "^second must hold 2 to 20 numbers, got 1$"),
+        ([1.0], [2.0], ValueError, "^first must hold 2 to 20 numbers, got 1$"),
+        ([1.0] * 21, [2.0] * 21, ValueError, "^first must hold 2 to 20 numbers, got 21$"),
         ("ab", [1.0, 2.0], TypeError, "first"),
         ([1.0, 2.0], [1.0, None], TypeError, "second"),
     ],

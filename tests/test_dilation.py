@@ -364,7 +364,7 @@ def test_output_stride_of_a_torchvision_resnet50():
         (lambda: coverage_1d([1, -2]), ValueError, "dilations must contain integers >= 1"),
         (lambda: residual_coverage([2, 0]), ValueError, "dilations must contain integers >= 1"),
         (lambda: residual_coverage([1], 2), ValueError, "kernel_size must be an odd integer"),
-        (lambda: residual_coverage([1], 3.0), TypeError, "kernel_size must be an integer"),
+        (lambda: residual_coverage([1], 3.0), TypeError, "kernel_size must be an odd integer"),
         (lambda: ones_stack([1, 2], 3, [1]), ValueError, "strides must have one entry"),
         (lambda: ones_stack([1], 3, [0]), ValueError, "strides must contain integers >= 1"),
         (lambda: ones_stack([1], 3.0), TypeError, "kernel_size must be an integer"),

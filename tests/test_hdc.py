@@ -137,11 +137,19 @@ def test_a_report_is_the_same_for_a_tuple_and_a_list():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: hdc_m_values([3]), ValueError, "dilations must hold at least 2 rates, got 1"),
+        (
+            lambda: hdc_m_values([3]),
+            ValueError,
+            "dilations must contain at least 2 integers >= 1, got 1",
+        ),
         (lambda: hdc_m_values([1, 0]), ValueError, "dilations must contain integers >= 1"),
         (lambda: hdc_m_values([1, 2.0]), TypeError, "dilations must contain integers"),
         (lambda: hdc_check([1, 2], 0), ValueError, "kernel_size must be an integer >= 1"),
-        (lambda: hdc_check([1]), ValueError, "dilations must hold at least 2 rates, got 1"),
+        (
+            lambda: hdc_check([1]),
+            ValueError,
+            "dilations must contain at least 2 integers >= 1, got 1",
+        ),
         (lambda: hdc_check((1, "2")), TypeError, "dilations must contain integers"),
         (lambda: rising_groups("125"), TypeError, "dilations must be a sequence"),
         (lambda: rising_groups([]), ValueError, "dilations must contain at least one"),
