@@ -70,12 +70,9 @@ def check_int_list(name: str, values: object, minimum: int, min_length: int = 1)
     """
     if isinstance(values, str | bytes) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a sequence of integers >= {minimum}, got {values!r}")
-    if len(values) == 0:
-        raise ValueError(f"{name} must contain at least one integer >= {minimum}, got []")
     if len(values) < min_length:
-        raise ValueError(
-            f"{name} must contain at least {min_length} integers >= {minimum}, got {len(values)}"
-        )
+        wanted = "one integer" if min_length == 1 else f"{min_length} integers"
+        raise ValueError(f"{name} must contain at least {wanted} >= {minimum}, got {len(values)}")
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{name} must contain integers >= {minimum}, got {value!r}")

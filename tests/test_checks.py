@@ -64,6 +64,11 @@ def test_check_type_returns_the_instance():
         (lambda: check_int_list("r", "12", 1), TypeError, r"^r must be a sequence of integers"),
         (lambda: check_int_list("r", [], 1), ValueError, r"^r must contain at least one integer"),
         (
+            lambda: check_int_list("r", [], 1, min_length=2),
+            ValueError,
+            r"^r must contain at least 2 integers >= 1, got 0$",
+        ),
+        (
             lambda: check_int_list("r", [2], 1, min_length=2),
             ValueError,
             r"^r must contain at least 2 integers >= 1, got 1$",
